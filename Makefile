@@ -1,0 +1,47 @@
+# make run: set up and serve the explorer.  make test: set up and run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench system-packages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Debian packages the tests need: Chromium (browser tests), Virtuoso (remote store), a JRE
+# (HermiT) when java is missing. apt-get update runs once, before the first install.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+run: $(STAMP)
+	$(BIN)/kg init
+	@$(BIN)/python -m kg.demo
+	$(BIN)/kg serve
+
+test: $(STAMP) system-packages
+	$(BIN)/ruff check kg tests benchmarks app.py
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks app.py
+	$(BIN)/ruff format --check kg tests benchmarks app.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .kg

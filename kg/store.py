@@ -1,0 +1,158 @@
+"""The dataset: an embedded pyoxigraph store with named graphs, atomic replacement and dumps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.namespaces import GRAPH
+
+STAGING = GRAPH + "staging/"
+DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query may read: the union default graph and the `GRAPH ?g` graphs."""
+
+    default: tuple[str, ...]
+    named: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, graphs: Iterable[str]) -> Dataset:
+        """Return a dataset whose default graph and named graphs are `graphs`."""
+        chosen = tuple(sorted(set(graphs)))
+        return cls(chosen, chosen)
+
+
+class Store:
+    """The project's RDF dataset, embedded in this process."""
+
+    def __init__(self, path: Path | None = None):
+        try:
+            self._ox = ox.Store(str(path)) if path else ox.Store()
+        except OSError as err:
+            raise KGError(
+                f"cannot open the store at {path}: {err} "
+                "(is another `kg` process, such as `kg serve`, using it?)"
+            ) from err
+        self.path = path
+
+    def graphs(self) -> list[str]:
+        """Return the IRIs of every named graph, sorted."""
+        return sorted(g.value for g in self._ox.named_graphs())
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        """Return the triples of one named graph."""
+        quads = self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return [q.triple for q in quads]
+
+    def count(self, graph: str | None = None) -> int:
+        """Return the number of quads in one graph, or in the whole store."""
+        name = ox.NamedNode(graph) if graph else None
+        return sum(1 for _ in self._ox.quads_for_pattern(None, None, None, name))
+
+    def query(self, sparql: str, dataset: Dataset | None = None, bindings: Mapping | None = None):
+        """Run a SPARQL query on `dataset` with `bindings` substituted as RDF terms."""
+        kwargs: dict = {}
+        if dataset is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default] or [
+                ox.NamedNode(GRAPH + "empty")
+            ]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
+        if bindings:
+            from kg.sparql import bind
+
+            sparql = bind(sparql, bindings)
+        return self._ox.query(sparql, **kwargs)
+
+    def select(self, sparql: str, dataset: Dataset | None = None, bindings=None) -> list[dict]:
+        """Run a SELECT query and return its rows as dicts of RDF terms."""
+        solutions = self.query(sparql, dataset, bindings)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
+                update: str = "") -> None:
+        """Replace named graphs, drop others and run `update`, all in one transaction.
+
+        New content is first written to staging graphs (an atomic insert), then switched in
+        by one SPARQL update, so a failure at any point leaves the live graphs unchanged.
+        """
+        run = f"{STAGING}{uuid.uuid4().hex}/"
+        staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
+        quads = (
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(staged[target]))
+            for target, triples in graphs.items()
+            for t in triples
+        )
+        self._ox.extend(quads)
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in staged]
+        ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staged.items()]
+        ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
+        if update:
+            ops.append(update)
+        try:
+            self._ox.update(" ;\n".join(ops))
+        except BaseException:
+            self.clear_staging()
+            raise
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update as one transaction."""
+        self._ox.update(sparql)
+
+    def clear_staging(self) -> None:
+        """Drop staging graphs left behind by an interrupted replacement."""
+        leftovers = [g for g in self.graphs() if g.startswith(STAGING)]
+        if leftovers:
+            self._ox.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in leftovers))
+
+    def clear(self) -> None:
+        """Remove every quad."""
+        self._ox.clear()
+
+    def dump(self, path: Path) -> int:
+        """Write every named graph to an N-Quads or TriG file; return the quad count."""
+        fmt = _dump_format(path)
+        self._ox.dump(str(path), fmt)
+        return self.count()
+
+    def restore(self, path: Path) -> int:
+        """Replace the whole store with the content of a dump, in one transaction."""
+        fmt = _dump_format(path)
+        by_graph: dict[str, list[ox.Triple]] = {}
+        try:
+            for quad in ox.parse(path=str(path), format=fmt):
+                if not isinstance(quad.graph_name, ox.NamedNode):
+                    raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
+                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        except SyntaxError as err:
+            raise KGError(f"{path}: {err}") from err
+        self.replace(by_graph, drop=self.graphs())
+        return sum(len(t) for t in by_graph.values())
+
+    def flush(self) -> None:
+        """Make writes durable on disk."""
+        if self.path:
+            self._ox.flush()
+
+
+def _dump_format(path: Path) -> ox.RdfFormat:
+    """Pick the dump format from the file extension."""
+    try:
+        return DUMP_FORMATS[Path(path).suffix]
+    except KeyError:
+        raise KGError(f"{path}: dumps are N-Quads (.nq) or TriG (.trig)") from None
+
+
+def open_configured(settings) -> Store:
+    """Open the store the settings name (an embedded store folder)."""
+    path = settings.path("store")
+    path.mkdir(parents=True, exist_ok=True)
+    return Store(path)

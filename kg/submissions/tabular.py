@@ -1,0 +1,224 @@
+"""Map template rows (CSV or XLSX) to the same RDF a Turtle submission would hold."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.namespaces import CSIG, ID, PREFIXES
+from kg.submissions.template import COLUMN_NAMES
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+XSD = PREFIXES["xsd"]
+DCT = PREFIXES["dcterms"]
+RDFS = PREFIXES["rdfs"]
+MAX_ROWS = 20000
+
+
+@dataclass
+class Catalogue:
+    """Codes a spreadsheet may use, mapped to IRIs: partners and classification levels."""
+
+    partners: dict[str, str] = field(default_factory=dict)
+    levels: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _p(local: str) -> ox.NamedNode:
+    return ox.NamedNode(CSIG + local)
+
+
+def rows_of_csv(text: str, name: str) -> list[tuple[int, dict]]:
+    """Return (line number, row) pairs, skipping '#' comment lines and blank rows."""
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+                if line.strip() and not line.lstrip().startswith("#")]
+    if not numbered:
+        raise KGError(f"{name}: empty file; expected a header row: {','.join(COLUMN_NAMES)}")
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in numbered)))
+    try:
+        table = list(reader)
+    except csv.Error as err:
+        raise KGError(f"{name}: not valid CSV: {err}") from err
+    return _rows(table, [n for n, _ in numbered], name)
+
+
+def rows_of_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
+    """Return (row number, row) pairs from the first sheet of a workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types for a damaged file
+        raise KGError(f"{name}: not a readable .xlsx workbook: {err}") from err
+    sheet = book.worksheets[0]
+    table, numbers = [], []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        cells = ["" if v is None else str(v).strip() for v in values]
+        if any(cells):
+            table.append(cells)
+            numbers.append(number)
+    return _rows(table, numbers, name)
+
+
+def _rows(table: list[list[str]], numbers: list[int], name: str) -> list[tuple[int, dict]]:
+    header = [h.strip().lower() for h in table[0]]
+    unknown = [h for h in header if h and h not in COLUMN_NAMES]
+    if unknown:
+        raise KGError(f"{name}: row {numbers[0]}: unknown column(s) {', '.join(unknown)}; "
+                      f"the template's columns are {', '.join(COLUMN_NAMES)}")
+    if "identifier" not in header:
+        raise KGError(f"{name}: row {numbers[0]}: the header has no 'identifier' column")
+    if len(table) - 1 > MAX_ROWS:
+        raise KGError(f"{name}: {len(table) - 1} rows; at most {MAX_ROWS} per submission")
+    rows = []
+    for number, cells in zip(numbers[1:], table[1:], strict=True):
+        if len(cells) > len(header):
+            raise KGError(f"{name}: row {number}: {len(cells)} cells but the header has "
+                          f"{len(header)} columns")
+        rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=False) if h}))
+    return rows
+
+
+def _split(value: str, pattern: str = r"[;,]") -> list[str]:
+    return [v.strip() for v in re.split(pattern, value or "") if v.strip()]
+
+
+def capability_iri(identifier: str) -> str:
+    """Return the IRI of a capability from its identifier.
+
+    >>> capability_iri("skynet-5")
+    'https://w3id.org/csig/id/capability/skynet-5'
+    """
+    return f"{ID}capability/{identifier}"
+
+
+def notation_iri(namespace: str, notation: str) -> ox.NamedNode:
+    """Return a concept IRI from its notation ('SDA.CA' -> ma:SDA-CA).
+
+    >>> notation_iri("ma", "SDA.CA").value
+    'https://w3id.org/csig/missionarea/SDA-CA'
+    """
+    local = notation.strip().removeprefix("DT.") if namespace == "dt" else notation.strip()
+    return ox.NamedNode(PREFIXES[namespace] + local.replace(".", "-").replace(" ", "_"))
+
+
+def triples_of_rows(rows: list[tuple[int, dict]], cat: Catalogue):
+    """Return the triples of every row and the row number of each capability IRI."""
+    triples: list[ox.Triple] = []
+    row_of: dict[str, int] = {}
+    for number, row in rows:
+        ident = row.get("identifier", "")
+        if not ident:
+            ident = f"row-{number}"
+        cap = ox.NamedNode(capability_iri(ident))
+        if cap.value in row_of:
+            raise KGError(f"row {number}: identifier {ident!r} repeats row {row_of[cap.value]}")
+        row_of[cap.value] = number
+        triples += _capability(cap, ident, row, cat)
+    return triples, row_of
+
+
+def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue) -> list[ox.Triple]:
+    out = [ox.Triple(cap, RDF_TYPE, _p("Capability")),
+           ox.Triple(cap, ox.NamedNode(DCT + "identifier"), ox.Literal(ident))]
+
+    def add(pred: ox.NamedNode, obj) -> None:
+        out.append(ox.Triple(cap, pred, obj))
+
+    if row.get("name"):
+        add(ox.NamedNode(RDFS + "label"), ox.Literal(row["name"], language="en"))
+    if row.get("description"):
+        add(ox.NamedNode(DCT + "description"), ox.Literal(row["description"], language="en"))
+    if row.get("provider"):
+        add(_p("providedBy"), _partner(row["provider"], cat))
+    for column, pred, ns in (("kind", "kind", "kind"), ("orbit_regime", "orbitRegime", "orbit"),
+                             ("status", "status", "status")):
+        if row.get(column):
+            add(_p(pred), notation_iri(ns, row[column]))
+    for notation in _split(row.get("mission_areas", "")):
+        add(_p("missionArea"), notation_iri("ma", notation))
+    if row.get("status_as_of"):
+        add(_p("statusAsOf"), ox.Literal(row["status_as_of"][:10],
+                                         datatype=ox.NamedNode(XSD + "date")))
+    for code in _split(row.get("contributing_nations", "")):
+        add(_p("contributingNation"), ox.NamedNode(f"{ID}nation/{code.upper()}"))
+    if row.get("operator"):
+        add(_p("operator"), ox.Literal(row["operator"]))
+    if row.get("hosted_on"):
+        add(_p("hostedOn"), ox.NamedNode(capability_iri(row["hosted_on"])))
+    for url in _split(row.get("source_url", ""), r"\s+"):
+        add(ox.NamedNode(DCT + "source"), _iri_or_literal(url))
+    out += _marking(cap, row, cat)
+    out += _interfaces(cap, row.get("interfaces", ""))
+    return out
+
+
+def _iri_or_literal(value: str):
+    try:
+        return ox.NamedNode(value) if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value) else (
+            ox.Literal(value))
+    except ValueError:
+        return ox.Literal(value)
+
+
+def _partner(code: str, cat: Catalogue) -> ox.NamedNode:
+    code = code.strip()
+    iri = cat.partners.get(code.upper()) or cat.partners.get(code)
+    return ox.NamedNode(iri or f"{ID}nation/{code.upper()}")
+
+
+def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue) -> list[ox.Triple]:
+    mark = ox.NamedNode(cap.value + "/marking")
+    system = (row.get("marking_system") or "US").strip().upper()
+    level = (row.get("classification") or "").strip()
+    level_iri = cat.levels.get((system, level.upper())) or f"{PREFIXES['cls']}{system}-{level}"
+    dissem = (row.get("dissemination") or "").strip().upper()
+    rel = _split(row.get("releasable_to", ""))
+    out = [ox.Triple(cap, _p("hasMarking"), mark),
+           ox.Triple(mark, RDF_TYPE, _p("Marking")),
+           ox.Triple(mark, _p("markingSystem"), ox.NamedNode(PREFIXES["cls"] + system)),
+           ox.Triple(mark, _p("classification"), ox.NamedNode(level_iri)),
+           ox.Triple(mark, _p("markingText"), ox.Literal(banner(level, dissem, rel)))]
+    if dissem:
+        name = {"NF": "NOFORN"}.get(dissem, dissem)
+        out.append(ox.Triple(mark, _p("disseminationControl"),
+                             ox.NamedNode(PREFIXES["dissem"] + name)))
+    for code in rel:
+        out.append(ox.Triple(mark, _p("releasableTo"), _partner(code, cat)))
+    return out
+
+
+def banner(level: str, dissem: str, releasable: list[str]) -> str:
+    """Return the banner line of a marking.
+
+    >>> banner("SECRET", "REL", ["USA", "FVEY"])
+    'SECRET//REL TO USA, FVEY'
+    """
+    text = level.upper()
+    if dissem in ("NOFORN", "NF"):
+        return text + "//NOFORN"
+    if dissem == "REL":
+        return f"{text}//REL TO {', '.join(c.upper() for c in releasable)}"
+    return text
+
+
+def _interfaces(cap: ox.NamedNode, value: str) -> list[ox.Triple]:
+    out = []
+    for n, spec in enumerate(_split(value, r";"), 1):
+        words = spec.split()
+        node = ox.NamedNode(f"{cap.value}/interface/{n}")
+        direction = words[0].lower() if words else ""
+        pred = {"produces": "produces", "consumes": "consumes"}.get(direction, "hasInterface")
+        out += [ox.Triple(cap, _p(pred), node), ox.Triple(node, RDF_TYPE, _p("Interface"))]
+        if len(words) > 1:
+            out.append(ox.Triple(node, _p("dataType"), notation_iri("dt", words[1])))
+        if len(words) > 2:
+            out.append(ox.Triple(node, _p("standard"), ox.NamedNode(f"{ID}standard/{words[2]}")))
+        assumed = "assumed" in (w.lower() for w in words[3:])
+        out.append(ox.Triple(node, _p("assumed"), ox.Literal(
+            "true" if assumed else "false", datatype=ox.NamedNode(XSD + "boolean"))))
+    return out

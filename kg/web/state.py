@@ -1,0 +1,34 @@
+"""What the app keeps for its lifetime: settings, the store, users, the submission context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from kg.content import Content
+from kg.settings import Settings
+from kg.store import Store, open_configured
+from kg.submissions import Context
+from kg.users import User, load_users
+
+
+@dataclass
+class State:
+    """The app's long-lived objects, attached once in `app.extensions['kg']`."""
+
+    settings: Settings
+    store: Store
+    users: dict[str, User]
+    context: Context
+
+    @classmethod
+    def open(cls, settings: Settings) -> State:
+        """Open the store and read the users file named by `settings`."""
+        return cls(settings, open_configured(settings), load_users(settings.path("users")),
+                   Context(Content(settings.path("content"))))
+
+
+def state() -> State:
+    """Return the running app's state."""
+    return current_app.extensions["kg"]

@@ -1,0 +1,124 @@
+"""Shared fixtures: the real content, a store built from it, the app, a client, a runner."""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.content import Content
+from kg.settings import ROOT, load_settings
+from kg.store import Store
+from kg.submissions import Context
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+DATA = Path(__file__).parent / "data"
+
+
+def require(component: str, available: bool, reason: str) -> None:
+    """Fail in CI when an outside component is missing; skip elsewhere, with the reason."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{component} is missing in CI: {reason}")
+    pytest.skip(f"{component} is missing: {reason}")
+
+
+def require_program(name: str) -> str:
+    """Return the path of a program, failing in CI (skipping elsewhere) when it is missing."""
+    path = shutil.which(name)
+    require(name, path is not None, "install it (make test installs it with apt-get)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return Content(ROOT)
+
+
+@pytest.fixture(scope="session")
+def context(content) -> Context:
+    return Context(content)
+
+
+@pytest.fixture(scope="session")
+def seed_dump(tmp_path_factory, content, context) -> Path:
+    """Build a store from the real ontology and data once; keep it as an N-Quads dump."""
+    store = Store()
+    build(store, content, context=context)
+    path = tmp_path_factory.mktemp("seed") / "seed.nq"
+    store.dump(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(seed_dump) -> Store:
+    """The store built from the real data, for tests that only read it."""
+    copy = Store()
+    copy.restore(seed_dump)
+    return copy
+
+
+@pytest.fixture()
+def fresh_store(seed_dump) -> Store:
+    """A writable in-memory copy of the built store, for tests that change it."""
+    copy = Store()
+    copy.restore(seed_dump)
+    return copy
+
+
+@pytest.fixture()
+def store_path(tmp_path, seed_dump) -> Path:
+    """An on-disk copy of the built store, closed, for the CLI and the app to open."""
+    path = tmp_path / "store"
+    disk = Store(path)
+    disk.restore(seed_dump)
+    disk.flush()
+    del disk
+    gc.collect()
+    return path
+
+
+@pytest.fixture()
+def settings(tmp_path, store_path):
+    return load_settings({"store": str(store_path), "content": str(ROOT),
+                          "audit_log": str(tmp_path / "audit.log")})
+
+
+@pytest.fixture()
+def app(settings):
+    from kg.web import create_app
+
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions.clear()
+    gc.collect()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(settings):
+    """Invoke the `kg` command line with the test settings."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    cli = CliRunner()
+
+    def run(*args: str):
+        options = [f"--{k.replace('_', '-')}={v}" for k, v in settings.values.items()
+                   if k in ("store", "content", "users", "audit_log")]
+        result = cli.invoke(main, [*options, *args], catch_exceptions=False)
+        gc.collect()  # release the embedded store's lock before the next command opens it
+        return result
+
+    return run

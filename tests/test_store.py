@@ -1,0 +1,98 @@
+"""The store: named graphs, atomic replacement, viewer datasets, dump and restore."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
+from kg.errors import KGError
+from kg.namespaces import GRAPH, ONTOLOGY_GRAPH, partner_graph
+from kg.store import Dataset, Store
+
+A, P = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
+
+
+def triple(value: str) -> ox.Triple:
+    return ox.Triple(A, P, ox.Literal(value))
+
+
+def test_one_named_graph_per_source_file_and_per_partner_marking(store, content):
+    graphs = store.graphs()
+    assert ONTOLOGY_GRAPH in graphs
+    for path in content.reference_files():
+        assert f"{GRAPH}reference/{path.stem}" in graphs
+    assert partner_graph("GBR", "us-u") in graphs
+    assert partner_graph("USA", "us-s-nf") in graphs
+    assert not [g for g in graphs if g.startswith(GRAPH + "staging/")]
+
+
+def test_dump_and_restore_round_trip_is_isomorphic(tmp_path, store):
+    for suffix in (".nq", ".trig"):
+        path = tmp_path / f"dump{suffix}"
+        store.dump(path)
+        copy = Store()
+        copy.restore(path)
+        assert copy.graphs() == store.graphs()
+        for graph in store.graphs()[:12]:
+            before = rdflib.Graph()
+            after = rdflib.Graph()
+            for t in store.triples(graph):
+                before.parse(data=f"{t} .", format="nt")
+            for t in copy.triples(graph):
+                after.parse(data=f"{t} .", format="nt")
+            assert rdflib.compare.isomorphic(before, after), graph
+
+
+def test_restore_of_a_broken_dump_leaves_the_store_unchanged(tmp_path):
+    store = Store()
+    store.replace({"http://g/1": [triple("kept")]})
+    bad = tmp_path / "bad.nq"
+    bad.write_text('<http://a> <http://p> "x" <http://g/2> .\n<http://a> <http://p> .\n')
+    with pytest.raises(KGError, match="bad.nq"):
+        store.restore(bad)
+    assert store.graphs() == ["http://g/1"]
+
+
+def test_replace_is_atomic_when_the_switch_fails():
+    store = Store()
+    store.replace({"http://g/1": [triple("old")]})
+    with pytest.raises(SyntaxError):
+        store.replace({"http://g/1": [triple("new")]}, update="THIS IS NOT SPARQL")
+    assert [t.object.value for t in store.triples("http://g/1")] == ["old"]
+    assert store.graphs() == ["http://g/1"]
+
+
+def test_replace_drops_and_moves_in_one_step():
+    store = Store()
+    store.replace({"http://g/1": [triple("a")], "http://g/2": [triple("b")]})
+    store.replace({"http://g/3": [triple("c")]}, drop=["http://g/1", "http://g/2"])
+    assert store.graphs() == ["http://g/3"]
+
+
+def test_anonymous_viewers_see_public_graphs_only(store):
+    dataset = viewer_dataset(store, ANONYMOUS)
+    assert ONTOLOGY_GRAPH in dataset.named
+    assert partner_graph("GBR", "us-u") in dataset.named
+    hidden = [g for g in full_dataset(store).named if g not in dataset.named]
+    assert hidden and all("/partner/" in g for g in hidden)
+    rows = store.select("SELECT ?x WHERE { ?x <https://w3id.org/csig/ont#exerciseData> true }",
+                        dataset)
+    assert rows == []
+
+
+def test_a_cleared_viewer_of_a_listed_nation_sees_released_graphs(store):
+    gbr = Viewer("gbr", nation="GBR", clearance=3, anonymous=False)
+    nzl = Viewer("nzl", nation="NZL", clearance=2, anonymous=False)
+    usa = Viewer("usa", nation="USA", clearance=4, anonymous=False)
+    fvey = partner_graph("USA", "us-s-rel-fvey-usa")
+    noforn = partner_graph("USA", "us-s-nf")
+    assert fvey in viewer_dataset(store, gbr).named
+    assert noforn not in viewer_dataset(store, gbr).named
+    assert fvey not in viewer_dataset(store, nzl).named  # clearance too low
+    assert {fvey, noforn} <= set(viewer_dataset(store, usa).named)
+
+
+def test_an_empty_dataset_answers_nothing(store):
+    assert store.select("SELECT * WHERE { ?s ?p ?o }", Dataset(())) == []
