@@ -86,12 +86,13 @@ def public_base_graphs(store: Store) -> list[str]:
 
 
 GRAPH_MARKINGS = sparql_prefixes(("csig", "skos")) + """
-SELECT ?g ?partner ?system ?cls ?rank ?dissem (GROUP_CONCAT(?rel; separator=" ") AS ?rels)
+SELECT ?g ?partner ?system ?cls ?rank ?dissem (GROUP_CONCAT(STR(?rel); separator=" ") AS ?rels)
 WHERE {
   ?g csig:partner ?partner ; csig:markingSystem ?system ; csig:classification ?cls ;
      csig:rank ?rank .
   OPTIONAL { ?g csig:disseminationControl ?dissem }
   OPTIONAL { ?g csig:releasableTo ?rel }
+  FILTER(STRSTARTS(STR(?g), "https://w3id.org/csig/graph/partner/"))
 } GROUP BY ?g ?partner ?system ?cls ?rank ?dissem
 """
 

@@ -14,6 +14,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from kg.content import Content
 from kg.namespaces import CSIG
 from kg.submissions import Context, read
+from kg.submissions.validate import top_results
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
@@ -116,7 +117,7 @@ def check_ontology_shapes(graphs: dict[Path, rdflib.Graph], shapes: Path) -> lis
     _, results, _ = pyshacl.validate(merged, shacl_graph=rdflib.Graph().parse(shapes),
                                      inference="none", advanced=True, allow_warnings=True)
     problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    for result in top_results(results):
         focus = results.value(result, SH.focusNode)
         severity = "warning" if results.value(result, SH.resultSeverity) != SH.Violation else (
             "violation")
@@ -130,10 +131,12 @@ def check_data(content: Content, context: Context,
     """Validate the reference data and every seed partner file against the shapes."""
     problems = []
     shapes = rdflib.Graph().parse(content.reference_shape_file())
+    for path in content.submission_shape_files():  # the reference shapes reuse their helpers
+        shapes.parse(path)
     _, results, _ = pyshacl.validate(context.reference_graph, shacl_graph=shapes,
                                      inference="none", advanced=True, allow_warnings=True)
     files = parse_each(content.reference_files())
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    for result in top_results(results):
         focus = results.value(result, SH.focusNode)
         severity = "warning" if results.value(result, SH.resultSeverity) != SH.Violation else (
             "violation")

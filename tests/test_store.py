@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
 from kg.errors import KGError
@@ -77,8 +78,8 @@ def test_anonymous_viewers_see_public_graphs_only(store):
     assert partner_graph("GBR", "us-u") in dataset.named
     hidden = [g for g in full_dataset(store).named if g not in dataset.named]
     assert hidden and all("/partner/" in g for g in hidden)
-    rows = store.select("SELECT ?x WHERE { ?x <https://w3id.org/csig/ont#exerciseData> true }",
-                        dataset)
+    rows = store.select("SELECT ?x WHERE { ?x a <https://w3id.org/csig/ont#Capability> ; "
+                        "<https://w3id.org/csig/ont#exerciseData> true }", dataset)
     assert rows == []
 
 

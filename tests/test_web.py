@@ -16,4 +16,5 @@ def test_home_page_has_a_json_twin(client):
 
 
 def test_favicon_is_served(client):
-    assert client.get("/static/favicon.svg").status_code == 200
+    with client.get("/static/favicon.svg") as response:
+        assert response.status_code == 200

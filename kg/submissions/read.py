@@ -150,13 +150,14 @@ def skolemise(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 def subject_lines(text: str, triples: list[ox.Triple]) -> dict[str, int]:
     """Return the first line where each subject is written, as an IRI or prefixed name."""
-    prefixes = dict(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.I))
+    prefixes = dict(re.findall(r"@?prefix\s+([\w-]*):\s*<([^>]*)>", text, re.I))
+    bases = re.findall(r"@?base\s+<([^>]*)>", text, re.I)
     lines = text.splitlines()
     found: dict[str, int] = {}
     for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
         forms = [f"<{subject}>"] + [
             f"{p}:{subject[len(ns):]}" for p, ns in prefixes.items() if subject.startswith(ns)
-        ]
+        ] + [f"<{subject[len(b):]}>" for b in bases if subject.startswith(b)]
         for number, line in enumerate(lines, 1):
             if any(re.match(rf"\s*{re.escape(f)}(\s|$|;)", line) for f in forms):
                 found[subject] = number

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SH, SKOS
 from kg.content import Content, read_files
 from kg.namespaces import CSIG, ID, PREFIXES
 from kg.rdfterms import graph_of
+from kg.submissions import querycache
 from kg.submissions.read import Source
 from kg.submissions.report import Finding, Report
 from kg.submissions.tabular import Catalogue
@@ -95,6 +96,7 @@ def build_catalogue(graph: rdflib.Graph) -> Catalogue:
 
 
 _LOCK = threading.Lock()
+querycache.install()
 
 
 def validate(source: Source, context: Context, partner: str | None = None,
@@ -108,13 +110,19 @@ def validate(source: Source, context: Context, partner: str | None = None,
     with _LOCK:  # pySHACL writes to its shapes graph while it runs (pySHACL#314)
         _, results, _ = pyshacl.validate(
             whole, shacl_graph=context.shapes, inference="none", advanced=True,
-            allow_warnings=True)
+            allow_warnings=True, inplace=True)
     report.shacl_turtle = results.serialize(format="turtle")
     report.findings = [_finding(results, r, data, source, context)
-                       for r in results.subjects(RDF.type, SH.ValidationResult)]
+                       for r in top_results(results)]
     if structure:
         report.findings += structure_findings(data, source, context, partner)
     return report
+
+
+def top_results(results: rdflib.Graph) -> list:
+    """Return the report's own results, not the nested causes pySHACL adds as sh:detail."""
+    return [r for report in results.subjects(RDF.type, SH.ValidationReport)
+            for r in results.objects(report, SH.result)]
 
 
 def _finding(results: rdflib.Graph, result, data: rdflib.Graph, source: Source,
