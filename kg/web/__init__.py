@@ -13,10 +13,30 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
         settings = load_settings(settings)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = int(settings.number("max_upload"))
+    app.config["SECRET_KEY"] = secret_key(settings)
     from kg.web.state import State
 
     app.extensions["kg"] = State.open(settings)
-    from kg.web import pages
-
-    app.register_blueprint(pages.bp)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
     return app
+
+
+def blueprints() -> list:
+    """Return every blueprint of the app; each feature lives in its own module."""
+    from kg.web import auth, pages
+
+    return [pages.bp, auth.bp]
+
+
+def secret_key(settings: Settings) -> bytes:
+    """Return the session-signing key, kept beside the store (created once)."""
+    import secrets
+    from pathlib import Path
+
+    path = Path(settings["audit_log"]).with_name("session.key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from kg.stats import stats
+from kg.web.auth import current_viewer
 from kg.web.state import state
 
 bp = Blueprint("pages", __name__)
@@ -19,7 +20,7 @@ def wants_json() -> bool:
 @bp.get("/")
 def home():
     """Show the home page: what the store holds for this viewer."""
-    counts = stats(state().store)
+    counts = stats(state().store, current_viewer())
     if wants_json():
         return jsonify(counts)
     return render_template("home.html", counts=counts)
@@ -28,4 +29,4 @@ def home():
 @bp.get("/api/stats")
 def api_stats():
     """Return the home page's counts as JSON."""
-    return jsonify(stats(state().store))
+    return jsonify(stats(state().store, current_viewer()))
