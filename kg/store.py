@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class Store:
                 "(is another `kg` process, such as `kg serve`, using it?)"
             ) from err
         self.path = path
+        self.lock = threading.RLock()  # one acceptance at a time: versions must not interleave
 
     def graphs(self) -> list[str]:
         """Return the IRIs of every named graph, sorted."""

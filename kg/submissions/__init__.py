@@ -49,9 +49,10 @@ def submit(store: Store, source: Source, context: Context, partner: str,
     if not report.conforms:
         return Outcome(report)
     partner_iri = context.catalogue.partners[partner.upper()]
-    before = _latest(store, partner)
-    acceptance = accept(store, source.triples, report, partner, partner_iri, user,
-                        ranks(context), source.sha256)
+    with store.lock:
+        before = _latest(store, partner)
+        acceptance = accept(store, source.triples, report, partner, partner_iri, user,
+                            ranks(context), source.sha256)
     return Outcome(report, acceptance, tuple(diff(before, source.triples)))
 
 
@@ -84,5 +85,15 @@ def withdraw(store: Store, context: Context, partner: str, user: str) -> Outcome
     return Outcome(report, acceptance, tuple(diff(before, [])))
 
 
-__all__ = ["Context", "Outcome", "Report", "Source", "check", "read", "read_bytes", "rollback",
-           "submit", "withdraw"]
+__all__ = ["Context", "Outcome", "Report", "Source", "check", "merged_source", "read", "read_bytes",
+           "rollback", "submit", "withdraw"]
+
+
+def merged_source(store: Store, source: Source, partner: str) -> Source:
+    """Return `source` merged with the partner's current data (Graph Store POST)."""
+    version = last_version(store, partner)
+    current = version_triples(store, partner, version) if version else []
+    seen = {str(t) for t in source.triples}
+    extra = [t for t in current if str(t) not in seen]
+    return Source(source.name, source.format, extra + source.triples, source.sha256,
+                  source.lines, source.rows)

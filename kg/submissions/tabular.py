@@ -26,6 +26,7 @@ class Catalogue:
 
     partners: dict[str, str] = field(default_factory=dict)
     levels: dict[tuple[str, str], str] = field(default_factory=dict)
+    level_labels: dict[str, str] = field(default_factory=dict)
 
 
 def _p(local: str) -> ox.NamedNode:
@@ -150,6 +151,8 @@ def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue) -> lis
         add(_p("operator"), ox.Literal(row["operator"]))
     if row.get("hosted_on"):
         add(_p("hostedOn"), ox.NamedNode(capability_iri(row["hosted_on"])))
+    if row.get("exercise", "").strip().lower() in ("yes", "true", "y", "1"):
+        add(_p("exerciseData"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
     for url in _split(row.get("source_url", ""), r"\s+"):
         add(ox.NamedNode(DCT + "source"), _iri_or_literal(url))
     out += _marking(cap, row, cat)
@@ -182,7 +185,8 @@ def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue) -> list[ox.Triple]:
            ox.Triple(mark, RDF_TYPE, _p("Marking")),
            ox.Triple(mark, _p("markingSystem"), ox.NamedNode(PREFIXES["cls"] + system)),
            ox.Triple(mark, _p("classification"), ox.NamedNode(level_iri)),
-           ox.Triple(mark, _p("markingText"), ox.Literal(banner(level, dissem, rel)))]
+           ox.Triple(mark, _p("markingText"),
+                     ox.Literal(banner(cat.level_labels.get(level_iri, level), dissem, rel)))]
     if dissem:
         name = {"NF": "NOFORN"}.get(dissem, dissem)
         out.append(ox.Triple(mark, _p("disseminationControl"),

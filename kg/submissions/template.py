@@ -49,6 +49,8 @@ COLUMNS = (
            "NATO, ...) separated by ','. Must include the provider.", ""),
     Column("interfaces", False, "'produces|consumes DATA-TYPE STANDARD [assumed]' separated "
            "by ';'.", "produces DT.TMTC ccsds-spp assumed"),
+    Column("exercise", False, "'yes' for fictional exercise or test records; empty for real "
+           "capabilities.", ""),
     Column("source_url", True, "Public source(s) of these facts, separated by ' '.",
            "https://example.org/source"),
 )

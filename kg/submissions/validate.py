@@ -92,6 +92,9 @@ def build_catalogue(graph: rdflib.Graph) -> Catalogue:
         code = str(graph.value(system, SKOS.notation) or "").upper() if system else ""
         for name in (*graph.objects(level, SKOS.notation), *graph.objects(level, SKOS.prefLabel)):
             cat.levels[(code, str(name).upper())] = str(level)
+        label = graph.value(level, SKOS.prefLabel)
+        if label is not None:
+            cat.level_labels[str(level)] = str(label).upper()
     return cat
 
 
@@ -140,7 +143,7 @@ def _finding(results: rdflib.Graph, result, data: rdflib.Graph, source: Source,
         message=message,
         field=field,
         value=display(value),
-        hint=hint(field, value, context),
+        hint=hint(field, value, context, _carried(data, focus, path, context)),
         capability=_identifier(cap),
         subject=str(focus) if isinstance(focus, rdflib.URIRef) else "",
         row=source.rows.get(str(cap)) if cap is not None else None,
@@ -198,13 +201,24 @@ def display(value) -> str:
     return text
 
 
-def hint(field: str, value, context: Context) -> str:
+def _carried(data: rdflib.Graph, focus, path, context: Context) -> list[str]:
+    """Return the standards that carry an interface's data type, for a better hint."""
+    if _local(path) != "standard":
+        return []
+    data_type = data.value(focus, rdflib.URIRef(CSIG + "dataType"))
+    carries = rdflib.URIRef(CSIG + "carries")
+    return [display(s) for s in context.reference_graph.subjects(carries, data_type)]
+
+
+def hint(field: str, value, context: Context, preferred: list[str] | None = None) -> str:
     """Suggest the nearest valid code for a value that is not one."""
     shown = display(value)
     if not shown:
         return ""
     scheme = HINT_SCHEMES.get(field)
-    if field == "interfaces":
+    if preferred:
+        candidates = preferred
+    elif field == "interfaces":
         candidates = context.notations.get("dt", []) + context.notations.get("standard", [])
     elif field in ("provider", "contributing_nations", "releasable_to"):
         candidates = list(context.catalogue.partners)

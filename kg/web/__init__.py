@@ -24,9 +24,9 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
 
 def blueprints() -> list:
     """Return every blueprint of the app; each feature lives in its own module."""
-    from kg.web import auth, pages
+    from kg.web import auth, errors, graphstore, pages, submissions
 
-    return [pages.bp, auth.bp]
+    return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp]
 
 
 def secret_key(settings: Settings) -> bytes:

@@ -1,32 +1,146 @@
-"""Explorer pages, each with a JSON twin."""
+"""How every page answers: HTML from a template or its JSON twin, from the viewer's dataset."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from collections.abc import Callable
 
+import pyoxigraph as ox
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from kg.namespaces import ID, sparql_prefixes
 from kg.stats import stats
-from kg.web.auth import current_viewer
+from kg.web.auth import current_dataset, current_user, current_viewer
 from kg.web.state import state
 
 bp = Blueprint("pages", __name__)
+PREFIXES = sparql_prefixes()
+RANK_CLASSES = {0: "unclassified", 1: "restricted", 2: "confidential", 3: "secret",
+                4: "top-secret"}
+
+COVERAGE = """
+SELECT ?partner ?plabel ?top ?tlabel ?tnote (COUNT(DISTINCT ?cap) AS ?n) WHERE {
+  ?cap a csig:Capability ; csig:providedBy ?partner ; csig:missionArea ?ma .
+  ?ma skos:broader* ?top . ?top skos:topConceptOf ma:scheme ; skos:prefLabel ?tlabel ;
+  skos:notation ?tnote .
+  ?partner rdfs:label ?plabel .
+} GROUP BY ?partner ?plabel ?top ?tlabel ?tnote
+"""
 
 
 def wants_json() -> bool:
     """Return whether the client asked for JSON rather than HTML."""
+    if request.path.startswith("/api/") or request.args.get("format") == "json":
+        return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.args.get("format") == "json" or best == "application/json"
+    return best == "application/json"
+
+
+def answer(template: str, **data):
+    """Render a page, or its JSON twin when the client asked for JSON."""
+    if wants_json():
+        return jsonify(data)
+    return render_template(template, **data)
+
+
+def select(sparql: str, **bindings) -> list[dict[str, str]]:
+    """Run a SELECT on the viewer's dataset; return rows of plain string values."""
+    terms = {k: v if isinstance(v, ox.NamedNode | ox.Literal) else ox.Literal(str(v))
+             for k, v in bindings.items()}
+    rows = state().store.select(PREFIXES + sparql, current_dataset(), terms)
+    return [{k: v.value for k, v in row.items()} for row in rows]
+
+
+def iri(value: str) -> ox.NamedNode:
+    """Return an IRI term for binding."""
+    return ox.NamedNode(value)
+
+
+def api_route(blueprint: Blueprint, *rules: str) -> Callable:
+    """Register a view on a page URL and its /api twin; url_for builds the first rule."""
+    def register(view: Callable) -> Callable:
+        for rule in rules:
+            blueprint.add_url_rule(rule, view.__name__, view, methods=["GET"])
+        return view
+    return register
+
+
+def href(value: str) -> str:
+    """Return where a link to an IRI goes: instance IRIs resolve here, the rest to /resource."""
+    if value.startswith(ID):
+        return "/id/" + value.removeprefix(ID)
+    if value.startswith("https://w3id.org/csig/"):
+        return url_for("linked.resource", iri=value)
+    return value
+
+
+def local(value: str) -> str:
+    """Return the last segment of an IRI, for display.
+
+    >>> local("https://w3id.org/csig/ont#Capability")
+    'Capability'
+    """
+    return value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+@bp.app_template_filter("href")
+def _href_filter(value: str) -> str:
+    return href(value)
+
+
+@bp.app_template_filter("local")
+def _local_filter(value: str) -> str:
+    return local(value)
+
+
+@bp.app_context_processor
+def _who() -> dict:
+    """Give every template the signed-in user and viewer for the header."""
+    return {"user": current_user(), "viewer": current_viewer(), "rank_classes": RANK_CLASSES}
+
+
+def coverage() -> dict:
+    """Return capability counts per partner and top-level mission area, for the heat map."""
+    rows = select(COVERAGE)
+    areas = sorted({(r["tnote"], r["tlabel"], r["top"]) for r in rows})
+    partners = sorted({(r["plabel"], r["partner"]) for r in rows})
+    cells = {(r["partner"], r["top"]): int(r["n"]) for r in rows}
+    return {
+        "areas": [{"notation": n, "label": lab, "iri": i} for n, lab, i in areas],
+        "partners": [{"label": lab, "iri": i} for lab, i in partners],
+        "cells": [[cells.get((p, a), 0) for _, _, a in areas] for _, p in partners],
+        "max": max(cells.values(), default=0),
+    }
 
 
 @bp.get("/")
 def home():
-    """Show the home page: what the store holds for this viewer."""
+    """Show the dashboard: counts and the coverage heat map for this viewer."""
     counts = stats(state().store, current_viewer())
     if wants_json():
         return jsonify(counts)
-    return render_template("home.html", counts=counts)
+    return render_template("home.html", counts=counts, coverage=coverage())
 
 
 @bp.get("/api/stats")
 def api_stats():
-    """Return the home page's counts as JSON."""
+    """Return the dashboard's counts as JSON."""
     return jsonify(stats(state().store, current_viewer()))
+
+
+@bp.get("/api/coverage")
+def api_coverage():
+    """Return the dashboard's heat map data: capabilities per partner and mission area."""
+    return jsonify(coverage())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the icon browsers ask for by default."""
+    return state_static("favicon.svg")
+
+
+def state_static(name: str):
+    """Serve a file from the static folder."""
+    from flask import current_app, send_from_directory
+
+    return send_from_directory(current_app.static_folder, name, mimetype="image/svg+xml")

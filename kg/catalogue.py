@@ -1,0 +1,172 @@
+"""The catalogue of named SPARQL reports: `kg/queries/*.rq`, their headers and parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from kg.errors import KGError
+from kg.namespaces import ID, PREFIXES
+from kg.sparql import QueryResult, run_query
+from kg.store import Dataset, Store
+
+QUERIES = Path(__file__).parent / "queries"
+SEVERITIES = ("info", "warning", "violation")
+XSD = PREFIXES["xsd"]
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# How a code typed by a user becomes an IRI: candidate namespaces and a rewrite of the code.
+IRI_TYPES = {
+    "mission-area": ((PREFIXES["ma"],), lambda c: c.upper().replace(".", "-")),
+    "data-type": ((PREFIXES["dt"],), lambda c: c.upper().removeprefix("DT.")),
+    "coalition": ((ID + "coalition/",), str.upper),
+    "partner": ((ID + "nation/", ID + "org/", ID + "coalition/"), str.upper),
+    "standard": ((ID + "standard/",), str.lower),
+}
+VALUE_TYPES = ("integer", "date", *IRI_TYPES)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its type, default (None: optional, unbound) and description."""
+
+    name: str
+    type: str
+    default: object = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query of the catalogue with its header."""
+
+    name: str
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    severity: str = "info"
+    params: dict[str, Param] = field(default_factory=dict)
+
+
+def parse(name: str, text: str) -> Query:
+    """Parse a `.rq` file: the `#+` YAML header and the query text."""
+    header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines()
+                       if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as err:
+        raise KGError(f"{name}.rq: bad #+ header: {err}") from err
+    if "summary" not in meta or meta.get("severity", "info") not in SEVERITIES:
+        raise KGError(f"{name}.rq: the header needs a summary and a severity of {SEVERITIES}")
+    params = {}
+    for key, spec in (meta.get("params") or {}).items():
+        if spec.get("type") not in VALUE_TYPES or not spec.get("description"):
+            raise KGError(f"{name}.rq: parameter {key} needs a type of {VALUE_TYPES} "
+                          "and a description")
+        params[key] = Param(key, spec["type"], spec.get("default"), spec["description"])
+    return Query(name, text, meta["summary"], meta.get("description", "").strip(),
+                 tuple(meta.get("tags", ())), meta.get("severity", "info"), params)
+
+
+def load_catalogue(folder: Path = QUERIES) -> dict[str, Query]:
+    """Return every query of the catalogue by name, sorted."""
+    paths = sorted(folder.glob("*.rq"))
+    return {p.stem: parse(p.stem, p.read_text(encoding="utf-8")) for p in paths}
+
+
+def get(name: str) -> Query:
+    """Return one query of the catalogue, or raise a `KGError` naming the known ones."""
+    catalogue = load_catalogue()
+    if name not in catalogue:
+        raise KGError(f"unknown query {name!r}; known: {', '.join(catalogue)}")
+    return catalogue[name]
+
+
+def term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
+    """Turn a parameter value (a code, a number, a date) into an RDF term, checking it.
+
+    >>> term(Param("k", "integer"), "3")
+    <Literal value=3 datatype=<http://www.w3.org/2001/XMLSchema#integer>>
+    >>> term(Param("m", "mission-area"), "SDA.CA").value
+    'https://w3id.org/csig/missionarea/SDA-CA'
+    """
+    text = str(value).strip()
+    try:
+        if param.type == "integer":
+            return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
+        if param.type == "date":
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
+            return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    except ValueError:
+        raise KGError(f"parameter {param.name}: {text!r} is not a valid {param.type}") from None
+    if text.startswith("https://w3id.org/csig/") and CODE.match(text.rsplit("/", 1)[-1]):
+        return ox.NamedNode(text)
+    if not CODE.match(text):
+        raise KGError(f"parameter {param.name}: {text!r} is not a {param.type} code")
+    namespaces, rewrite = IRI_TYPES[param.type]
+    return ox.NamedNode(namespaces[0] + rewrite(text))
+
+
+def resolve(store: Store, dataset: Dataset, param: Param, value: object):
+    """Return the term for a value, choosing among candidate namespaces the one that exists."""
+    first = term(param, value)
+    if param.type != "partner" or first.value.startswith("https://w3id.org/csig/id/"
+                                                          "coalition/"):
+        return first
+    code = first.value.rsplit("/", 1)[-1]
+    for namespace in IRI_TYPES["partner"][0]:
+        candidate = ox.NamedNode(namespace + code)
+        if store.query("ASK { ?s ?p ?o }", dataset, {"s": candidate}):
+            return candidate
+    raise KGError(f"parameter {param.name}: no partner {code!r} in your dataset")
+
+
+def bindings(store: Store, dataset: Dataset, query: Query, values: dict) -> dict:
+    """Return the `?_name` bindings of a query: given values, else defaults; None stays unbound."""
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        raise KGError(f"query {query.name} has no parameter {', '.join(unknown)}; "
+                      f"its parameters: {', '.join(query.params) or 'none'}")
+    out = {}
+    for name, param in query.params.items():
+        value = values.get(name, param.default)
+        if value not in (None, ""):
+            out[f"_{name}"] = resolve(store, dataset, param, value)
+    return out
+
+
+def run(store: Store, query: Query, dataset: Dataset, values: dict | None = None,
+        row_cap: int = 0) -> QueryResult:
+    """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms."""
+    bound = bindings(store, dataset, query, values or {})
+    result = run_query(store, query.text, dataset, bound, row_cap)
+    result.variables = [v for v in result.variables if not v.startswith("_")]
+    result.rows = [{k: v for k, v in row.items() if not k.startswith("_")}
+                   for row in result.rows]
+    return result
+
+
+def row_severity(query: Query, row: dict) -> str:
+    """Return a row's severity: its own `severity` column, else the query's."""
+    own = row.get("severity")
+    return own.value if own is not None and own.value in SEVERITIES else query.severity
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """Parse `key=value` pairs given on the command line.
+
+    >>> parse_params(("partner=GBR", "k=3"))
+    {'partner': 'GBR', 'k': '3'}
+    """
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise KGError(f"parameter {pair!r}: write key=value")
+        out[key.strip()] = value.strip()
+    return out

@@ -1,0 +1,306 @@
+"""A remote SPARQL 1.1 server as the store: the interface of `kg.store.Store`, over HTTP.
+
+The setting reads 'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'. Only graphs under the
+project's graph namespace are listed, counted, dumped or cleared; others on the server are
+never touched. A replacement is made atomic even on servers (Virtuoso) that commit each
+operation of an update request on its own: new content and the meta update are prepared in
+staging graphs, then switched in by one single DELETE/INSERT operation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.namespaces import GRAPH
+from kg.sparql import TOKEN, bind
+from kg.store import DUMP_FORMATS, STAGING, Dataset
+
+EMPTY = GRAPH + "empty"
+PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
+CHUNK = 20000  # triples per Graph Store request when a graph holds no blank nodes
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+GRAPH_WORDS = {"GRAPH", "WITH", "INTO", "TO", "USING", "ADD", "COPY", "MOVE", "CLEAR", "DROP",
+               "CREATE"}
+PASS_WORDS = {"SILENT", "GRAPH", "NAMED"}
+OURS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The three URLs of a SPARQL 1.1 server: query, update and Graph Store protocol."""
+
+    query: str
+    update: str
+    graph_store: str
+
+    @classmethod
+    def parse(cls, setting: str) -> Endpoints:
+        """Read 'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'."""
+        parts = setting.removeprefix("sparql+").split("|")
+        if len(parts) != 3 or not all(p.startswith(("http://", "https://")) for p in parts):
+            raise KGError(f"store setting {setting!r}: a remote store is written "
+                          "'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'")
+        return cls(*parts)
+
+
+class RemoteStore:
+    """The project's RDF dataset on a SPARQL 1.1 server."""
+
+    path = None
+
+    def __init__(self, setting: str, timeout: float = 300.0):
+        self.endpoints = Endpoints.parse(setting)
+        self.timeout = timeout
+
+    def graphs(self) -> list[str]:
+        """Return the IRIs of the project's named graphs, sorted."""
+        rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OURS} }}")
+        return sorted(r["g"].value for r in rows)
+
+    def triples(self, graph: str) -> list[ox.Triple]:
+        """Return the triples of one named graph, read in pages and checked against a count."""
+        found: dict[str, ox.Triple] = {}
+        for offset in range(0, 1 << 62, PAGE):
+            page = list(self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> "
+                                   f"{{ ?s ?p ?o }} }} LIMIT {PAGE} OFFSET {offset}"))
+            found.update((str(t), t) for t in page)
+            if len(page) < PAGE:
+                break
+        if len(found) != self.count(graph):
+            raise KGError(f"<{graph}>: the server returned {len(found)} of {self.count(graph)} "
+                          "statements (raise its result row limit, e.g. ResultSetMaxRows)")
+        return list(found.values())
+
+    def count(self, graph: str | None = None) -> int:
+        """Return the number of quads in one graph, or in all the project's graphs."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else f"GRAPH ?g {{ ?s ?p ?o }} {OURS}"
+        return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
+
+    def query(self, sparql: str, dataset: Dataset | None = None, bindings: Mapping | None = None):
+        """Run a SPARQL query on `dataset`; answer with pyoxigraph's result types."""
+        if bindings:
+            sparql = bind(sparql, bindings)
+        graph_form = _form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        params = [("query", sparql), *_dataset_params(dataset)]
+        body, _ = self._post(self.endpoints.query, params, N_TRIPLES if graph_form else
+                             JSON_RESULTS, query=True)
+        if graph_form:
+            return _query_triples(body)
+        return ox.parse_query_results(_fix_json(body), format=ox.QueryResultsFormat.JSON)
+
+    def select(self, sparql: str, dataset: Dataset | None = None, bindings=None) -> list[dict]:
+        """Run a SELECT query and return its rows as dicts of RDF terms."""
+        solutions = self.query(sparql, dataset, bindings)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
+                update: str = "") -> None:
+        """Replace named graphs, drop others and run `update`, switched in by one operation.
+
+        `update` must name every graph it touches by a full IRI (no `GRAPH ?g`, no DROP ALL);
+        it runs on staging copies, so a failure leaves the live graphs unchanged. Concurrent
+        replacements must be serialised by the caller.
+        """
+        run = f"{STAGING}{uuid.uuid4().hex}/"
+        staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
+        drop = [g for g in drop if g not in staged]
+        try:
+            for target, triples in graphs.items():
+                self._post_triples(staged[target], list(triples))
+            if update:
+                self._stage_update(update, staged, drop, run)
+            self.update(_switch(staged, drop))
+        except BaseException:
+            self._drop_run(run)
+            raise
+
+    def _stage_update(self, update: str, staged: dict, drop: list, run: str) -> None:
+        """Run `update` on staging copies of the graphs it names."""
+        for graph, _ in _graph_names(update):
+            if graph not in staged:
+                staged[graph] = f"{run}{len(staged)}"
+                if graph not in drop:
+                    self.update(f"INSERT {{ GRAPH <{staged[graph]}> {{ ?s ?p ?o }} }} "
+                                f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        self.update(_retarget(update, staged))
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update (Virtuoso commits each `;`-separated operation on its own)."""
+        self._post(self.endpoints.update, [("update", sparql)], JSON_RESULTS)
+
+    def clear_staging(self) -> None:
+        """Drop staging graphs left behind by an interrupted replacement."""
+        self._drop_run(STAGING)
+
+    def _drop_run(self, prefix: str) -> None:
+        """Delete every graph whose IRI starts with `prefix`, in one operation."""
+        self.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                    f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}')
+
+    def clear(self) -> None:
+        """Remove every quad of the project's graphs (other graphs on the server stay)."""
+        self._drop_run(GRAPH)
+
+    def dump(self, path: Path) -> int:
+        """Write every project graph to an N-Quads or TriG file; return the quad count."""
+        fmt = _dump_format(path)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                 for g in self.graphs() for t in self.triples(g)]
+        ox.serialize(quads, str(path), fmt)
+        return len(quads)
+
+    def restore(self, path: Path) -> int:
+        """Replace the project's graphs with the content of a dump, switched in at once."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        try:
+            for quad in ox.parse(path=str(path), format=_dump_format(path)):
+                if not isinstance(quad.graph_name, ox.NamedNode):
+                    raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
+                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        except SyntaxError as err:
+            raise KGError(f"{path}: {err}") from err
+        self.replace(by_graph, drop=self.graphs())
+        return sum(len(t) for t in by_graph.values())
+
+    def flush(self) -> None:
+        """Nothing to do: the server makes its writes durable."""
+
+    def _post_triples(self, graph: str, triples: list[ox.Triple]) -> None:
+        """Add triples to a graph with the Graph Store protocol, in chunks without blank nodes."""
+        blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                    for t in triples)
+        size = len(triples) if blank else CHUNK
+        sep = "&" if "?" in self.endpoints.graph_store else "?"
+        url = f"{self.endpoints.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
+        for start in range(0, len(triples), size):
+            body = ox.serialize(triples[start:start + size], format=ox.RdfFormat.N_TRIPLES)
+            self._send(url, body, {"Content-Type": N_TRIPLES + "; charset=utf-8"})
+
+    def _post(self, url: str, params: list, accept: str, query: bool = False):
+        """POST a form-encoded request (a direct SPARQL body hangs on Virtuoso)."""
+        body = urllib.parse.urlencode(params).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        return self._send(url, body, headers, query)
+
+    def _send(self, url: str, body: bytes, headers: dict, query: bool = False):
+        """Send one request; map errors to SyntaxError (400) or KGError; refuse capped rows."""
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer, info = response.read(), response.headers
+        except urllib.error.HTTPError as err:
+            with err:
+                detail = err.read().decode("utf-8", "replace").strip()
+            if err.code == 400:
+                raise SyntaxError(detail) from None
+            raise KGError(f"remote store {url}: HTTP {err.code}: {detail[:2000]}") from None
+        except OSError as err:
+            raise KGError(f"remote store {url}: {err}") from err
+        if query and (info.get("X-SPARQL-MaxRows") or info.get("X-SQL-State")):
+            raise KGError(f"remote store {url}: the answer was cut short by the server's "
+                          "row or time limit (Virtuoso: raise ResultSetMaxRows or "
+                          "MaxQueryExecutionTime)")
+        return answer, info
+
+
+def _dataset_params(dataset: Dataset | None) -> list[tuple[str, str]]:
+    """Protocol parameters for a dataset; always both lists (Virtuoso adds all graphs else)."""
+    if dataset is None:
+        return []
+    return ([("default-graph-uri", g) for g in dataset.default or (EMPTY,)]
+            + [("named-graph-uri", g) for g in dataset.named or (EMPTY,)])
+
+
+def _form(sparql: str) -> str:
+    """Return the query form: SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    tokens = [m for m in TOKEN.finditer(sparql) if m.lastgroup != "comment"]
+    for i, m in enumerate(tokens):
+        word = m.group().upper() if m.lastgroup == "word" else ""
+        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and after != ":":
+            return word
+    raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def _fix_json(body: bytes) -> bytes:
+    """Repair Virtuoso's JSON: `typed-literal`, `nodeID://` blank nodes, booleans as 1/0."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "typed-literal":
+                term["type"] = "literal"
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"\W", "", term["value"].removeprefix("nodeID://")) or "b"
+            if term.get("datatype") == BOOLEAN:
+                term["value"] = {"1": "true", "0": "false"}.get(term["value"], term["value"])
+    return json.dumps(data).encode()
+
+
+def _query_triples(body: bytes) -> ox.QueryTriples:
+    """Turn an N-Triples answer into pyoxigraph's CONSTRUCT result type."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                   for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def _graph_names(update: str) -> list[tuple[str, re.Match]]:
+    """Return the graph IRIs an update names, refusing graphs it does not name by IRI."""
+    tokens = [m for m in TOKEN.finditer(update) if m.lastgroup != "comment"]
+    found, i = [], 0
+    while i < len(tokens):
+        word = tokens[i].group().upper() if tokens[i].lastgroup == "word" else ""
+        before = tokens[i - 1].group() if i else ""
+        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        i += 1
+        if word not in GRAPH_WORDS or before in (":", "?", "$") or after == ":":
+            continue
+        while i < len(tokens) and tokens[i].group().upper() in PASS_WORDS:
+            i += 1
+        if i >= len(tokens) or tokens[i].lastgroup != "iri":
+            raise KGError(f"a replacement's update must name graphs by IRI after {word}")
+        found.append((tokens[i].group()[1:-1], tokens[i]))
+    return found
+
+
+def _retarget(update: str, staged: Mapping[str, str]) -> str:
+    """Rewrite the graph names of `update` to their staging graphs."""
+    parts, last = [], 0
+    for graph, match in _graph_names(update):
+        parts += [update[last:match.start()], f"<{staged[graph]}>"]
+        last = match.end()
+    return "".join(parts) + update[last:]
+
+
+def _switch(staged: Mapping[str, str], drop: list[str]) -> str:
+    """One DELETE/INSERT operation: empty targets, dropped and staging graphs; move content."""
+    cleared = " ".join(f"<{g}>" for g in [*staged, *drop, *staged.values()])
+    moves = " ".join(f"(<{s}> <{t}>)" for t, s in staged.items())
+    where = f"{{ VALUES ?d {{ {cleared} }} GRAPH ?d {{ ?s ?p ?o }} }}" if cleared else ""
+    if moves:
+        where += (" UNION " if where else "") + (
+            f"{{ VALUES (?src ?t) {{ {moves} }} GRAPH ?src {{ ?s ?p ?o }} }}")
+    return (f"DELETE {{ GRAPH ?d {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?t {{ ?s ?p ?o }} }} "
+            f"WHERE {{ {where or 'FILTER(false)'} }}")
+
+
+def _dump_format(path: Path) -> ox.RdfFormat:
+    """Pick the dump format from the file extension."""
+    try:
+        return DUMP_FORMATS[Path(path).suffix]
+    except KeyError:
+        raise KGError(f"{path}: dumps are N-Quads (.nq) or TriG (.trig)") from None

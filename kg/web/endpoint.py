@@ -1,0 +1,119 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only, on the caller's viewer dataset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request, url_for
+
+from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
+from kg.sparql import QueryError, QueryResult, run_query
+from kg.store import Dataset
+from kg.web.auth import current_dataset
+from kg.web.negotiation import negotiate
+from kg.web.state import state
+
+bp = Blueprint("endpoint", __name__)
+
+RESULT_TYPES = {
+    "application/sparql-results+json": to_json, "application/sparql-results+xml": to_xml,
+    "text/csv": to_csv, "text/tab-separated-values": to_tsv,
+    "application/json": to_json, "application/xml": to_xml, "text/xml": to_xml,
+}
+GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
+               "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
+               "text/plain": "ntriples", "application/x-turtle": "turtle"}
+FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+           "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+           "ttl": "text/turtle", "ntriples": "application/n-triples",
+           "nt": "application/n-triples", "jsonld": "application/ld+json",
+           "rdfxml": "application/rdf+xml"}
+EXTENSIONS = {"text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
+              "application/n-triples": "nt", "application/ld+json": "jsonld"}
+
+
+class ProtocolError(Exception):
+    """A request the protocol answers with 400, carrying the message for the client."""
+
+
+def params() -> tuple[str, list[str], list[str]]:
+    """Return the query text and the protocol's default and named graph IRIs."""
+    if request.method == "POST":
+        kind = (request.mimetype or "").lower()
+        if kind == "application/sparql-update" or "update" in request.form:
+            raise ProtocolError("updates are not accepted: this endpoint is read-only")
+        if kind == "application/sparql-query":
+            text = request.get_data(as_text=True)
+        elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            text = request.form.get("query", "")
+        else:
+            raise ProtocolError(f"unsupported request type {kind or '(none)'}: send "
+                                "application/sparql-query or a form with query=")
+    else:
+        text = request.args.get("query", "")
+    source = request.form if request.method == "POST" and request.form else request.args
+    defaults = source.getlist("default-graph-uri") or request.args.getlist("default-graph-uri")
+    named = source.getlist("named-graph-uri") or request.args.getlist("named-graph-uri")
+    return text, defaults, named
+
+
+def protocol_dataset(defaults: list[str], named: list[str]) -> Dataset:
+    """Return the dataset the request names, only from graphs of the viewer's dataset."""
+    mine = current_dataset()
+    if not defaults and not named:
+        return mine
+    for graph in defaults + named:
+        if graph not in mine.named:
+            raise ProtocolError(f"graph not available: <{graph}>")
+    return Dataset(tuple(defaults), tuple(named))
+
+
+def media_for(result: QueryResult) -> str | None:
+    """Return the negotiated media type (a `format` parameter wins over Accept)."""
+    offers = list(GRAPH_TYPES if result.form == "graph" else RESULT_TYPES)
+    wanted = request.values.get("format")
+    if wanted:
+        media = FORMATS.get(wanted, wanted)
+        return media if media in offers else None
+    return negotiate(request.headers.get("Accept"), offers)
+
+
+def serialise(result: QueryResult, media: str) -> Response:
+    """Return the result in `media`, noting when the row cap cut it short."""
+    if result.form == "graph":
+        body = to_graph(result, GRAPH_TYPES[media])
+    else:
+        body = RESULT_TYPES[media](result)
+    response = Response(body, content_type=f"{media}; charset=utf-8")
+    response.vary.add("Accept")
+    if result.truncated:
+        response.headers["X-Row-Cap-Reached"] = "true"
+    if request.values.get("format") in EXTENSIONS.values() or media in EXTENSIONS:
+        if request.values.get("format"):
+            name = f"query-result.{EXTENSIONS.get(media, 'txt')}"
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def plain(status: int, message: str) -> Response:
+    """Return a plain-text error response."""
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    """Answer a SPARQL query by the SPARQL 1.1 Protocol (GET, form POST, direct POST)."""
+    try:
+        text, defaults, named = params()
+        if not text.strip():
+            if request.method == "GET" and request.accept_mimetypes.accept_html:
+                return redirect(url_for("editor.editor"))
+            raise ProtocolError("no query: send query= or an application/sparql-query body")
+        dataset = protocol_dataset(defaults, named)
+        result = run_query(state().store, text, dataset,
+                           row_cap=int(state().settings.number("row_cap")))
+    except (ProtocolError, QueryError) as err:
+        return plain(400, str(err))
+    media = media_for(result)
+    if media is None:
+        return plain(406, "not acceptable: results are available as " +
+                     ", ".join(GRAPH_TYPES if result.form == "graph" else RESULT_TYPES))
+    return serialise(result, media)
