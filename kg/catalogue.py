@@ -90,8 +90,8 @@ def get(name: str) -> Query:
 def term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
     """Turn a parameter value (a code, a number, a date) into an RDF term, checking it.
 
-    >>> term(Param("k", "integer"), "3")
-    <Literal value=3 datatype=<http://www.w3.org/2001/XMLSchema#integer>>
+    >>> str(term(Param("k", "integer"), "3"))
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
     >>> term(Param("m", "mission-area"), "SDA.CA").value
     'https://w3id.org/csig/missionarea/SDA-CA'
     """

@@ -156,4 +156,4 @@ def restore(file: Path) -> None:
     click.echo(f"restored {count} quads from {file}")
 
 
-from kg import cli_data  # noqa: E402,F401  (registers the data commands)
+from kg import cli_analysis, cli_data  # noqa: E402,F401  (registers their commands)

@@ -4,13 +4,15 @@ The setting reads 'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'. Only graphs und
 project's graph namespace are listed, counted, dumped or cleared; others on the server are
 never touched. A replacement is made atomic even on servers (Virtuoso) that commit each
 operation of an update request on its own: new content and the meta update are prepared in
-staging graphs, then switched in by one single DELETE/INSERT operation.
+staging graphs, then switched in by one single DELETE/INSERT operation. Writers in other
+processes are not serialised: run one writing process per server.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -64,6 +66,7 @@ class RemoteStore:
     def __init__(self, setting: str, timeout: float = 300.0):
         self.endpoints = Endpoints.parse(setting)
         self.timeout = timeout
+        self.lock = threading.RLock()  # one acceptance at a time in this process
 
     def graphs(self) -> list[str]:
         """Return the IRIs of the project's named graphs, sorted."""

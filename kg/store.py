@@ -154,7 +154,11 @@ def _dump_format(path: Path) -> ox.RdfFormat:
 
 
 def open_configured(settings) -> Store:
-    """Open the store the settings name (an embedded store folder)."""
+    """Open the store the settings name: an embedded store folder or a remote server."""
+    if settings["store"].startswith("sparql+"):
+        from kg.remote import RemoteStore
+
+        return RemoteStore(settings["store"])
     path = settings.path("store")
     path.mkdir(parents=True, exist_ok=True)
     return Store(path)

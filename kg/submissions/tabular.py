@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -33,18 +34,34 @@ def _p(local: str) -> ox.NamedNode:
     return ox.NamedNode(CSIG + local)
 
 
+def segment(text: str) -> str:
+    """Return text made safe as one IRI path segment; odd input stays visible to the report.
+
+    >>> segment("SDA.CA")
+    'SDA.CA'
+    >>> segment("a b")
+    'a%20b'
+    """
+    return quote(text.strip(), safe="-._~:")
+
+
 def rows_of_csv(text: str, name: str) -> list[tuple[int, dict]]:
     """Return (line number, row) pairs, skipping '#' comment lines and blank rows."""
-    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1)
-                if line.strip() and not line.lstrip().startswith("#")]
-    if not numbered:
-        raise KGError(f"{name}: empty file; expected a header row: {','.join(COLUMN_NAMES)}")
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in numbered)))
+    # Blank out comment lines rather than dropping them, so line numbers stay true.
+    lines = ["" if line.lstrip().startswith("#") else line for line in text.splitlines()]
+    reader = csv.reader(io.StringIO("\n".join(lines)))
+    table, numbers, last = [], [], 0
     try:
-        table = list(reader)
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            if any(c.strip() for c in cells):
+                table.append(cells)
+                numbers.append(start)
     except csv.Error as err:
-        raise KGError(f"{name}: not valid CSV: {err}") from err
-    return _rows(table, [n for n, _ in numbered], name)
+        raise KGError(f"{name}: row {last + 1}: not valid CSV: {err}") from err
+    if not table:
+        raise KGError(f"{name}: empty file; expected a header row: {','.join(COLUMN_NAMES)}")
+    return _rows(table, numbers, name)
 
 
 def rows_of_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
@@ -94,7 +111,7 @@ def capability_iri(identifier: str) -> str:
     >>> capability_iri("skynet-5")
     'https://w3id.org/csig/id/capability/skynet-5'
     """
-    return f"{ID}capability/{identifier}"
+    return f"{ID}capability/{segment(identifier)}"
 
 
 def notation_iri(namespace: str, notation: str) -> ox.NamedNode:
@@ -104,7 +121,7 @@ def notation_iri(namespace: str, notation: str) -> ox.NamedNode:
     'https://w3id.org/csig/missionarea/SDA-CA'
     """
     local = notation.strip().removeprefix("DT.") if namespace == "dt" else notation.strip()
-    return ox.NamedNode(PREFIXES[namespace] + local.replace(".", "-").replace(" ", "_"))
+    return ox.NamedNode(PREFIXES[namespace] + segment(local.replace(".", "-")))
 
 
 def triples_of_rows(rows: list[tuple[int, dict]], cat: Catalogue):
@@ -146,7 +163,7 @@ def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue) -> lis
         add(_p("statusAsOf"), ox.Literal(row["status_as_of"][:10],
                                          datatype=ox.NamedNode(XSD + "date")))
     for code in _split(row.get("contributing_nations", "")):
-        add(_p("contributingNation"), ox.NamedNode(f"{ID}nation/{code.upper()}"))
+        add(_p("contributingNation"), ox.NamedNode(f"{ID}nation/{segment(code.upper())}"))
     if row.get("operator"):
         add(_p("operator"), ox.Literal(row["operator"]))
     if row.get("hosted_on"):
@@ -171,26 +188,28 @@ def _iri_or_literal(value: str):
 def _partner(code: str, cat: Catalogue) -> ox.NamedNode:
     code = code.strip()
     iri = cat.partners.get(code.upper()) or cat.partners.get(code)
-    return ox.NamedNode(iri or f"{ID}nation/{code.upper()}")
+    return ox.NamedNode(iri or f"{ID}nation/{segment(code.upper())}")
 
 
 def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue) -> list[ox.Triple]:
     mark = ox.NamedNode(cap.value + "/marking")
     system = (row.get("marking_system") or "US").strip().upper()
     level = (row.get("classification") or "").strip()
-    level_iri = cat.levels.get((system, level.upper())) or f"{PREFIXES['cls']}{system}-{level}"
+    level_iri = cat.levels.get((system, level.upper())) or (
+        f"{PREFIXES['cls']}{segment(system)}-{segment(level)}")
     dissem = (row.get("dissemination") or "").strip().upper()
     rel = _split(row.get("releasable_to", ""))
     out = [ox.Triple(cap, _p("hasMarking"), mark),
            ox.Triple(mark, RDF_TYPE, _p("Marking")),
-           ox.Triple(mark, _p("markingSystem"), ox.NamedNode(PREFIXES["cls"] + system)),
+           ox.Triple(mark, _p("markingSystem"),
+                     ox.NamedNode(PREFIXES["cls"] + segment(system))),
            ox.Triple(mark, _p("classification"), ox.NamedNode(level_iri)),
            ox.Triple(mark, _p("markingText"),
                      ox.Literal(banner(cat.level_labels.get(level_iri, level), dissem, rel)))]
     if dissem:
         name = {"NF": "NOFORN"}.get(dissem, dissem)
         out.append(ox.Triple(mark, _p("disseminationControl"),
-                             ox.NamedNode(PREFIXES["dissem"] + name)))
+                             ox.NamedNode(PREFIXES["dissem"] + segment(name))))
     for code in rel:
         out.append(ox.Triple(mark, _p("releasableTo"), _partner(code, cat)))
     return out
@@ -221,7 +240,8 @@ def _interfaces(cap: ox.NamedNode, value: str) -> list[ox.Triple]:
         if len(words) > 1:
             out.append(ox.Triple(node, _p("dataType"), notation_iri("dt", words[1])))
         if len(words) > 2:
-            out.append(ox.Triple(node, _p("standard"), ox.NamedNode(f"{ID}standard/{words[2]}")))
+            out.append(ox.Triple(node, _p("standard"),
+                                 ox.NamedNode(f"{ID}standard/{segment(words[2])}")))
         assumed = "assumed" in (w.lower() for w in words[3:])
         out.append(ox.Triple(node, _p("assumed"), ox.Literal(
             "true" if assumed else "false", datatype=ox.NamedNode(XSD + "boolean"))))

@@ -106,20 +106,33 @@ def validate(source: Source, context: Context, partner: str | None = None,
              structure: bool = True) -> Report:
     """Validate a parsed submission; the report lists every finding with its location."""
     data = graph_of(source.triples)
+    ill_typed_as_text(data)
     capabilities = set(data.subjects(RDF.type, CAPABILITY))
     report = Report(source.name, source.format, triples=len(source.triples),
                     capabilities=len(capabilities))
     whole = data + context.reference_graph
     with _LOCK:  # pySHACL writes to its shapes graph while it runs (pySHACL#314)
-        _, results, _ = pyshacl.validate(
-            whole, shacl_graph=context.shapes, inference="none", advanced=True,
-            allow_warnings=True, inplace=True)
+        try:
+            _, results, _ = pyshacl.validate(
+                whole, shacl_graph=context.shapes, inference="none", advanced=True,
+                allow_warnings=True, inplace=True)
+        except Exception as err:  # a library failure on odd input is a finding, not a crash
+            report.findings = [Finding("violation", f"the file could not be validated: {err}")]
+            return report
     report.shacl_turtle = results.serialize(format="turtle")
     report.findings = [_finding(results, r, data, source, context)
                        for r in top_results(results)]
     if structure:
         report.findings += structure_findings(data, source, context, partner)
     return report
+
+
+def ill_typed_as_text(data: rdflib.Graph) -> None:
+    """Turn ill-typed literals (e.g. "soon"^^xsd:date) into plain text the shapes report."""
+    for s, p, o in list(data):
+        if isinstance(o, rdflib.Literal) and o.ill_typed:
+            data.remove((s, p, o))
+            data.add((s, p, rdflib.Literal(str(o))))
 
 
 def top_results(results: rdflib.Graph) -> list:

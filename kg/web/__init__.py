@@ -24,9 +24,27 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
 
 def blueprints() -> list:
     """Return every blueprint of the app; each feature lives in its own module."""
-    from kg.web import auth, errors, graphstore, pages, submissions
+    from kg.web import (
+        auth,
+        capabilities,
+        editor,
+        endpoint,
+        errors,
+        graphstore,
+        linked,
+        missionareas,
+        ontology,
+        openapi,
+        pages,
+        partners,
+        standards,
+        strategy,
+        submissions,
+    )
 
-    return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp]
+    return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp, partners.bp,
+            capabilities.bp, missionareas.bp, standards.bp, strategy.bp, ontology.bp,
+            linked.bp, endpoint.bp, editor.bp, openapi.bp]
 
 
 def secret_key(settings: Settings) -> bytes:

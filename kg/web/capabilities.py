@@ -41,7 +41,7 @@ WHERE {
   OPTIONAL { ?cap csig:status ?status . ?status skos:prefLabel ?slabel }
   OPTIONAL { ?cap csig:kind ?kind . ?kind skos:prefLabel ?klabel }
   OPTIONAL { ?cap csig:exerciseData ?exercise }
-} ORDER BY ?label
+} ORDER BY LCASE(?label)
 """
 AREAS = """
 SELECT DISTINCT ?cap ?ma ?label ?notation WHERE {
@@ -58,6 +58,10 @@ SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?text) AS ?matche
   OPTIONAL { ?s a ?t FILTER(?t NOT IN (owl:NamedIndividual, rdfs:Resource)) }
 } GROUP BY ?s ORDER BY ?label LIMIT 200
 """
+ORDER = ("label", "identifier", "description", "providedBy", "contributingNation", "operator",
+         "kind", "missionArea", "orbitRegime", "status", "statusAsOf", "hostedOn",
+         "exerciseData", "hasMarking", "source", "type")
+SHOWN_APART = {"produces", "consumes", "hasInterface"}
 FACETS = (("mission_area", "Mission area"), ("partner", "Partner"), ("orbit", "Orbit regime"),
           ("status", "Status"), ("kind", "Kind"))
 
@@ -70,19 +74,30 @@ def capability(value: str) -> dict | None:
     versions = graph_versions({f["g"] for f in facts})
     fields: dict[str, dict] = {}
     for f in facts:
+        if local(f["p"]) in SHOWN_APART:
+            continue
         field = fields.setdefault(f["p"], {"iri": f["p"], "label": f.get("plabel", local(f["p"])),
                                            "values": []})
         field["values"].append({"iri": f["o"] if _is_iri(f["o"]) else None,
                                 "value": f["o"], "label": f.get("olabel"),
                                 "version": versions.get(f["g"], {}).get("version")})
     marking = select(MARKING, _cap=iri(value))
+    for f in fields.values():
+        if local(f["iri"]) == "hasMarking" and marking:
+            f["values"][0]["label"] = marking[0]["text"]
     label = next((v["value"] for f in fields.values() if local(f["iri"]) == "label"
                   for v in f["values"]), local(value))
-    return {"iri": value, "label": label, "fields": list(fields.values()),
+    ordered = sorted(fields.values(), key=lambda f: _position(local(f["iri"])))
+    return {"iri": value, "label": label, "fields": ordered,
             "interfaces": select(INTERFACES, _cap=iri(value)),
             "marking": {"text": marking[0]["text"], "rank": int(marking[0].get("rank", 0))}
             if marking else {"text": "UNMARKED", "rank": 0},
             "provenance": sorted(versions.values(), key=lambda v: v["version"])}
+
+
+def _position(name: str) -> int:
+    """Return where a field goes on the page: the listed order, then the rest."""
+    return ORDER.index(name) if name in ORDER else len(ORDER)
 
 
 def _is_iri(value: str) -> bool:

@@ -26,8 +26,10 @@ FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql
            "ttl": "text/turtle", "ntriples": "application/n-triples",
            "nt": "application/n-triples", "jsonld": "application/ld+json",
            "rdfxml": "application/rdf+xml"}
-EXTENSIONS = {"text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
-              "application/n-triples": "nt", "application/ld+json": "jsonld"}
+EXTENSIONS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
+              "text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
+              "application/n-triples": "nt", "application/ld+json": "jsonld",
+              "application/rdf+xml": "rdf"}
 
 
 class ProtocolError(Exception):
@@ -86,10 +88,9 @@ def serialise(result: QueryResult, media: str) -> Response:
     response.vary.add("Accept")
     if result.truncated:
         response.headers["X-Row-Cap-Reached"] = "true"
-    if request.values.get("format") in EXTENSIONS.values() or media in EXTENSIONS:
-        if request.values.get("format"):
-            name = f"query-result.{EXTENSIONS.get(media, 'txt')}"
-            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if request.values.get("format"):
+        name = f"query-result.{EXTENSIONS.get(media, request.values['format'])}"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -72,5 +72,5 @@ def ontology():
     """Document the ontology's classes, properties and schemes."""
     classes = select(CLASSES)
     for row in classes:
-        row["supers"] = row["supers"].split()
+        row["supers"] = row.get("supers", "").split()
     return answer("ontology.html", classes=classes, properties=properties(), schemes=schemes())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from kg.namespaces import ID, sparql_prefixes
 from kg.stats import stats
@@ -24,6 +24,11 @@ SELECT ?partner ?plabel ?top ?tlabel ?tnote (COUNT(DISTINCT ?cap) AS ?n) WHERE {
   skos:notation ?tnote .
   ?partner rdfs:label ?plabel .
 } GROUP BY ?partner ?plabel ?top ?tlabel ?tnote
+"""
+TOP_AREAS = """
+SELECT ?top ?tlabel ?tnote WHERE {
+  ?top skos:topConceptOf ma:scheme ; skos:prefLabel ?tlabel ; skos:notation ?tnote .
+}
 """
 
 
@@ -51,8 +56,11 @@ def select(sparql: str, **bindings) -> list[dict[str, str]]:
 
 
 def iri(value: str) -> ox.NamedNode:
-    """Return an IRI term for binding."""
-    return ox.NamedNode(value)
+    """Return an IRI term for binding; a string that is no IRI names nothing here (404)."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        abort(404)
 
 
 def api_route(blueprint: Blueprint, *rules: str) -> Callable:
@@ -101,7 +109,7 @@ def _who() -> dict:
 def coverage() -> dict:
     """Return capability counts per partner and top-level mission area, for the heat map."""
     rows = select(COVERAGE)
-    areas = sorted({(r["tnote"], r["tlabel"], r["top"]) for r in rows})
+    areas = sorted({(r["tnote"], r["tlabel"], r["top"]) for r in rows + select(TOP_AREAS)})
     partners = sorted({(r["plabel"], r["partner"]) for r in rows})
     cells = {(r["partner"], r["top"]): int(r["n"]) for r in rows}
     return {

@@ -44,13 +44,13 @@ SELECT ?cap ?label ?slabel ?klabel ?marking ?exercise WHERE {
 } ORDER BY ?label
 """
 MEMBERSHIPS = """
-SELECT ?m ?member ?mlabel ?coalition ?clabel ?start ?end ?source WHERE {
+SELECT ?m ?member ?mlabel ?coalition ?clabel ?start ?end (SAMPLE(?src) AS ?source) WHERE {
   ?m a csig:Membership ; csig:member ?member ; csig:coalition ?coalition .
   FILTER(?member = ?_p || ?coalition = ?_p)
   ?member rdfs:label ?mlabel . ?coalition rdfs:label ?clabel .
   OPTIONAL { ?m csig:startDate ?start } OPTIONAL { ?m csig:endDate ?end }
-  OPTIONAL { ?m dcterms:source ?source }
-} ORDER BY ?clabel ?mlabel
+  OPTIONAL { ?m dcterms:source ?src }
+} GROUP BY ?m ?member ?mlabel ?coalition ?clabel ?start ?end ORDER BY ?clabel ?mlabel
 """
 
 

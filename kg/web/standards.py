@@ -11,8 +11,7 @@ bp = Blueprint("standards", __name__)
 
 CATALOGUE = """
 SELECT ?std ?label ?identifier ?title ?body ?blabel ?issue ?lifecycle ?llabel
-       (GROUP_CONCAT(DISTINCT STR(?dt); separator=" ") AS ?datatypes)
-       (GROUP_CONCAT(DISTINCT ?dtnote; separator=", ") AS ?carries)
+       (GROUP_CONCAT(DISTINCT CONCAT(STR(?dt), "|", ?dtnote); separator=" ") AS ?datatypes)
        (COUNT(DISTINCT ?cap) AS ?users) WHERE {
   ?std a csig:DataStandard ; rdfs:label ?label .
   OPTIONAL { ?std dcterms:identifier ?identifier }
@@ -30,7 +29,8 @@ SELECT ?other ?label ?relation WHERE {
   { ?_std dcterms:replaces+ ?other BIND("replaces" AS ?relation) }
   UNION { ?other dcterms:replaces+ ?_std BIND("replaced by" AS ?relation) }
   UNION { ?_std dcterms:isReplacedBy+ ?other BIND("replaced by" AS ?relation) }
-  UNION { ?_std csig:functionallySupersededBy ?other BIND("functionally superseded by" AS ?relation) }
+  UNION { ?_std csig:functionallySupersededBy ?other
+          BIND("functionally superseded by" AS ?relation) }
   UNION { ?_std csig:profileOf ?other BIND("profile of" AS ?relation) }
   UNION { ?other csig:profileOf ?_std BIND("has profile" AS ?relation) }
   UNION { ?_std dcterms:isPartOf ?other BIND("part of" AS ?relation) }
@@ -56,7 +56,10 @@ def catalogue() -> list[dict]:
     """Return every visible standard with its body, status, data types and user count."""
     rows = select(CATALOGUE)
     for row in rows:
-        row["datatype"] = row.pop("datatypes").split()
+        pairs = sorted(p.split("|", 1) for p in row.pop("datatypes", "").split())
+        row["datatype"] = [dt for dt, _ in pairs]
+        row["carries"] = ", ".join(note for _, note in pairs)
+        row["pairs"] = pairs
         row["users"] = int(row["users"])
     return rows
 
@@ -65,8 +68,7 @@ def choices(rows: list[dict], name: str, label: str) -> list[dict]:
     """Return the values of one filter with counts, from the catalogue rows."""
     counts: dict[str, list] = {}
     for row in rows:
-        values = zip(row["datatype"], row["carries"].split(", "), strict=False) \
-            if name == "datatype" else [(row.get(name), row.get(label))]
+        values = row["pairs"] if name == "datatype" else [(row.get(name), row.get(label))]
         for value, text in values:
             if value:
                 counts.setdefault(value, [text or value, 0])[1] += 1

@@ -1,4 +1,4 @@
-"""Strategy: goals, lines of effort, organisations, activities and partners; risks and mitigations."""
+"""Strategy: goals, lines of effort, organisations, activities, partners; risks, mitigations."""
 
 from __future__ import annotations
 

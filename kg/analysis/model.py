@@ -1,0 +1,98 @@
+"""The facts the network analysis needs, read once from a viewer's dataset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.store import Dataset, Store
+
+FAMILY = "(dcterms:isPartOf|^dcterms:isPartOf|dcterms:replaces|^dcterms:replaces|" \
+         "dcterms:isReplacedBy|^dcterms:isReplacedBy|csig:profileOf|^csig:profileOf)*"
+PREFIXES = """PREFIX csig: <https://w3id.org/csig/ont#>
+PREFIX status: <https://w3id.org/csig/status/>
+PREFIX lifecycle: <https://w3id.org/csig/lifecycle/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+INTERFACES = PREFIXES + """
+SELECT ?capability ?partner ?direction ?dataType ?standard WHERE {
+  ?capability ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
+  VALUES ?direction { csig:produces csig:consumes }
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  FILTER(?status NOT IN (status:retired, status:cancelled))
+}"""
+FAMILIES = PREFIXES + f"""
+SELECT ?standard (MIN(STR(?t)) AS ?family) (SAMPLE(?life) AS ?lifecycle)
+       (SAMPLE(?next) AS ?replacement) WHERE {{
+  ?standard a csig:DataStandard ; {FAMILY} ?t .
+  OPTIONAL {{ ?standard csig:lifecycleStatus ?life }}
+  OPTIONAL {{ ?standard dcterms:isReplacedBy|csig:functionallySupersededBy ?next }}
+}} GROUP BY ?standard"""
+MEMBERS = PREFIXES + """
+SELECT ?partner ?coalition WHERE {
+  { ?m csig:member ?partner ; csig:coalition ?coalition }
+  UNION { ?partner a csig:Coalition BIND(?partner AS ?coalition) }
+}"""
+IER_TYPES = PREFIXES + """
+SELECT DISTINCT ?dataType WHERE {
+  ?ier a csig:InformationExchangeRequirement ; csig:dataType ?dataType }"""
+RETIRED = ("superseded", "obsolete")
+
+
+@dataclass(frozen=True)
+class Interface:
+    """One interface of an active capability: who, which way, what data, which standard."""
+
+    capability: str
+    partner: str
+    direction: str  # produces | consumes
+    data_type: str
+    standard: str
+
+
+@dataclass
+class Model:
+    """Interfaces, standard families, coalitions and required data types of one dataset."""
+
+    interfaces: list[Interface] = field(default_factory=list)
+    families: dict[str, str] = field(default_factory=dict)
+    current: set[str] = field(default_factory=set)
+    coalitions: dict[str, set[str]] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+
+    def family(self, standard: str) -> str:
+        """Return the family key of a standard (the standard itself when unknown)."""
+        return self.families.get(standard, standard)
+
+    def partners(self) -> list[str]:
+        """Return every partner with an active capability interface, sorted."""
+        return sorted({i.partner for i in self.interfaces})
+
+
+def load_model(store: Store, dataset: Dataset) -> Model:
+    """Read the analysis model from a viewer's dataset."""
+    model = Model()
+    for row in store.select(INTERFACES, dataset):
+        direction = row["direction"].value.rsplit("#", 1)[-1]
+        model.interfaces.append(Interface(row["capability"].value, row["partner"].value,
+                                          direction, row["dataType"].value,
+                                          row["standard"].value))
+    for row in store.select(FAMILIES, dataset):
+        model.families[row["standard"].value] = row["family"].value
+        life = row.get("lifecycle")
+        retired = life is not None and life.value.rsplit("/", 1)[-1] in RETIRED
+        if not retired and "replacement" not in row:
+            model.current.add(row["standard"].value)
+    for row in store.select(MEMBERS, dataset):
+        model.coalitions.setdefault(row["partner"].value, set()).add(row["coalition"].value)
+    model.required = {r["dataType"].value for r in store.select(IER_TYPES, dataset)}
+    return model
+
+
+def short(iri: str) -> str:
+    """Return the last segment of an IRI, for display.
+
+    >>> short("https://w3id.org/csig/id/nation/GBR")
+    'GBR'
+    """
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]

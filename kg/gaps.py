@@ -1,0 +1,189 @@
+"""The whole gap report: every catalogue query plus the network findings, now or as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+
+from kg.access import public_base_graphs
+from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
+from kg.analysis.model import short
+from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
+from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
+from kg.results import plain
+from kg.store import Dataset, Store
+
+TEMPLATES = Path(__file__).parent / "web" / "templates"
+VERSIONS = sparql_prefixes(("csig", "prov")) + """
+SELECT ?code ?version ?time ?graph WHERE {
+  ?s a csig:Submission ; csig:partnerCode ?code ; csig:version ?version ;
+     prov:generatedAtTime ?time ; csig:graph ?graph .
+}"""
+
+
+@dataclass
+class Section:
+    """One report of the catalogue and the rows it found."""
+
+    name: str
+    summary: str
+    severity: str
+    rows: list[dict] = field(default_factory=list)
+    severities: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GapReport:
+    """Every gap report, the network findings and the recommended adoptions."""
+
+    params: dict
+    as_of: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    network: NetworkFindings | None = None
+    adoptions: list[Adoption] = field(default_factory=list)
+    levels: dict[int, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of findings per severity, network findings as warnings."""
+        out = dict.fromkeys(SEVERITIES, 0)
+        for section in self.sections:
+            for severity in section.severities:
+                out[severity] += 1
+        if self.network:
+            out["warning"] += len(self.network_findings())
+        return out
+
+    def network_findings(self) -> list[str]:
+        """Return the network's weak points as sentences."""
+        net = self.network
+        found = [f"island cut off from the main network: {', '.join(island)}"
+                 for island in net.islands[1:]]
+        found += [f"single point of failure: {p} holds parts of the network together"
+                  for p in net.articulation_points]
+        found += [f"bridge: the only link between two parts of the network is {a} - {b}"
+                  for a, b in net.bridges]
+        return found
+
+    def summary(self) -> str:
+        """Return the one-line summary of counts per severity."""
+        counts = self.counts()
+        return (f"{sum(counts.values())} findings: " +
+                ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES)))
+
+
+def section(store: Store, dataset: Dataset, query: Query, params: dict) -> Section:
+    """Run one catalogue query with the parameters it declares."""
+    mine = {k: v for k, v in params.items() if k in query.params}
+    result = run(store, query, dataset, mine)
+    rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
+    return Section(query.name, query.summary, query.severity, rows,
+                   [row_severity(query, row) for row in result.rows])
+
+
+def report(store: Store, dataset: Dataset, params: dict | None = None, top: int = 5,
+           as_of: str | None = None) -> GapReport:
+    """Run every gap query and the network analysis on a viewer's dataset."""
+    params = dict(params or {})
+    if as_of and "as_of" not in params:
+        params["as_of"] = as_of
+    out = GapReport(params, as_of)
+    for query in load_catalogue().values():
+        out.sections.append(section(store, dataset, query, params))
+    model = load_model(store, dataset)
+    out.network = analyse(model)
+    out.adoptions = recommend(model, top)
+    for level in levels(model):
+        out.levels[level.level] = out.levels.get(level.level, 0) + 1
+    return out
+
+
+def store_as_of(store: Store, day: dt.date) -> Store:
+    """Rebuild the data as it stood on `day`: each partner's latest version accepted by then."""
+    latest: dict[str, tuple[int, list[str]]] = {}
+    for row in store.select(VERSIONS, Dataset((META_GRAPH,))):
+        if row["time"].value[:10] > day.isoformat():
+            continue
+        code, version = row["code"].value, int(row["version"].value)
+        kept = latest.get(code, (0, []))
+        if version > kept[0]:
+            latest[code] = (version, [row["graph"].value])
+        elif version == kept[0]:
+            kept[1].append(row["graph"].value)
+    graphs = {g: store.triples(g) for g in public_base_graphs(store)}
+    meta = []
+    for code, (_, history) in latest.items():
+        for graph in history:
+            live = partner_graph(code, graph.rsplit("/", 1)[-1])
+            graphs[live] = store.triples(graph)
+            meta += _meta_of(store, graph, live)
+    graphs[META_GRAPH] = meta
+    snapshot = Store()
+    snapshot.replace(graphs)
+    return snapshot
+
+
+def _meta_of(store: Store, graph: str, live: str) -> list[ox.Triple]:
+    """Return the meta-graph entry of a history graph, restated for a live partner graph."""
+    rows = store.select("SELECT ?p ?o WHERE { ?g ?p ?o }", Dataset((META_GRAPH,)),
+                        {"g": ox.NamedNode(graph)})
+    return [ox.Triple(ox.NamedNode(live), r["p"], r["o"]) for r in rows]
+
+
+def to_json(rep: GapReport) -> str:
+    """Return the report as JSON."""
+    body = {"summary": rep.summary(), "counts": rep.counts(), "as_of": rep.as_of,
+            "params": rep.params, "sections": [asdict(s) for s in rep.sections],
+            "network": asdict(rep.network) if rep.network else None,
+            "network_findings": rep.network_findings() if rep.network else [],
+            "adoptions": [_adoption(a) for a in rep.adoptions],
+            "levels": {str(k): v for k, v in sorted(rep.levels.items())}}
+    return json.dumps(body, indent=2)
+
+
+def _adoption(a: Adoption) -> dict:
+    """Return an adoption as a plain dict with short names."""
+    return {"partner": short(a.partner), "standard": short(a.standard),
+            "data_type": short(a.data_type), "gaps_before": a.before, "gaps_after": a.after}
+
+
+def to_markdown(rep: GapReport) -> str:
+    """Return the report as Markdown."""
+    lines = [f"# Gap report{' as of ' + rep.as_of if rep.as_of else ''}", "", rep.summary(), ""]
+    for sec in rep.sections:
+        lines += [f"## {sec.name} ({sec.severity}): {len(sec.rows)} finding(s)", "",
+                  sec.summary, ""]
+        lines += [f"- [{sev}] {row.get('explanation', row)}"
+                  for row, sev in zip(sec.rows, sec.severities, strict=True)]
+        lines.append("")
+    lines += ["## network (warning)", ""]
+    net = rep.network
+    lines.append(f"{net.partners} partners, {net.links} links, {len(net.islands)} island(s)")
+    lines += [f"- {finding}" for finding in rep.network_findings()]
+    lines += ["", "Most central standards: " + ", ".join(
+        f"{s['standard']} ({s['betweenness']})" for s in net.standards[:5]), ""]
+    lines += ["## recommended adoptions", "", "| # | partner | adopts | for | gaps before "
+              "| gaps after |", "|---|---|---|---|---|---|"]
+    lines += [f"| {i} | {a['partner']} | {a['standard']} | {a['data_type']} | "
+              f"{a['gaps_before']} | {a['gaps_after']} |"
+              for i, a in enumerate(map(_adoption, rep.adoptions), 1)]
+    lines += ["", "## interoperability levels", ""]
+    lines += [f"- level {k}: {v} partner pair(s)" for k, v in sorted(rep.levels.items())]
+    return "\n".join(lines) + "\n"
+
+
+def to_html(rep: GapReport) -> str:
+    """Return the report as a standalone, autoescaped HTML page."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template("gaps_report.html").render(
+        report=rep, counts=rep.counts(), adoptions=[_adoption(a) for a in rep.adoptions],
+        findings=rep.network_findings(), zip=zip)
+
+
+def render(rep: GapReport, fmt: str) -> str:
+    """Render the report as md, json or html."""
+    return {"md": to_markdown, "json": to_json, "html": to_html}[fmt](rep)

@@ -1,0 +1,132 @@
+"""The explorer in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+import pytest
+
+from kg.settings import ROOT, load_settings
+from kg.store import Store
+from tests.conftest import require, require_program
+
+pytestmark = pytest.mark.browser
+ARTEFACTS = Path(__file__).parent / "artefacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, seed_dump):
+    """Serve the explorer on 127.0.0.1 on a free port, in a thread."""
+    from werkzeug.serving import make_server
+
+    from kg.web import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    disk = Store(folder / "store")
+    disk.restore(seed_dump)
+    disk.flush()
+    del disk
+    gc.collect()
+    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
+                                    "audit_log": str(folder / "audit.log")}))
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join()
+    app.extensions.clear()
+    gc.collect()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Launch headless Chromium once for the module."""
+    executable = require_program("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test extra installs it
+        require("playwright", False, "pip install playwright")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """Open a fresh page (its own cookies) that records console errors."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda err: tab.errors.append(str(err)))
+    yield tab
+    context.close()
+    assert tab.errors == []
+
+
+def shot(tab, name: str) -> None:
+    """Keep a full-page screenshot as a test artefact."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def test_dashboard_to_partner_to_capability(server, page):
+    page.goto(server + "/")
+    assert page.locator("svg.heat rect").count() > 50
+    shot(page, "dashboard")
+    page.click("nav.main >> text=Partners")
+    shot(page, "partners")
+    page.click("table.data >> text=United Kingdom")
+    assert "Skynet 5" in page.inner_text("main")
+    shot(page, "partner-gbr")
+    page.click("main >> text=Skynet 5")
+    assert page.locator(".banner.unclassified").count() == 2
+    assert "Provenance" in page.inner_text("main")
+    shot(page, "capability")
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/capabilities?kind=https://w3id.org/csig/kind/constellation", "capabilities-facets"),
+    ("/mission-areas", "mission-areas"), ("/standards", "standards"),
+    ("/id/standard/ccsds-tdm", "standard"), ("/strategy", "strategy"), ("/ontology", "ontology"),
+    ("/search?q=ccsds", "search"), ("/resource?iri=https://w3id.org/csig/missionarea/SDA",
+                                    "resource"),
+])
+def test_every_page_renders_without_console_errors(server, page, path, name):
+    response = page.goto(server + path)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    shot(page, name)
+
+
+def test_run_a_query_in_the_sparql_editor(server, page):
+    page.goto(server + "/query")
+    page.click(".examples >> text=Top-level mission areas")
+    page.click("text=Run query")
+    page.wait_for_selector("table.results")
+    assert "Space Domain Awareness" in page.inner_text("table.results")
+    assert page.inner_text("#row-count").startswith("10 rows")
+    shot(page, "sparql-editor")
+
+
+def test_signing_in_shows_more(server, page):
+    exercise = "EXERCISE — Sovereign GEO inspection tasking"
+    page.goto(server + "/id/nation/GBR")
+    assert exercise not in page.inner_text("main")
+    page.click("header >> text=Sign in")
+    page.fill("#token", "demo-gbr-officer")
+    page.click("main >> button:has-text('Sign in')")
+    assert "gbr-officer" in page.inner_text("header")
+    assert exercise in page.inner_text("main")
+    page.click(f"text={exercise}")
+    assert page.locator(".banner.secret").count() == 2
+    shot(page, "capability-secret")
+    page.click("header >> text=Sign out")
+    page.goto(server + "/id/nation/GBR")
+    assert exercise not in page.inner_text("main")

@@ -1,0 +1,122 @@
+"""Each catalogue query on the hand-built scenario: the exact rows that must and must not match."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
+from kg.build import build
+from kg.catalogue import get, load_catalogue, parse
+from kg.content import Content
+from kg.errors import KGError
+from kg.settings import ROOT
+from kg.store import Store
+
+SCENARIO = Path(__file__).parent / "data" / "scenario"
+TODAY = "2026-11-21"
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Store:
+    """A store built from tests/data/scenario the way `kg init` builds the real one."""
+    root = tmp_path_factory.mktemp("scenario")
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(SCENARIO, root / "data")
+    store = Store()
+    build(store, Content(root))
+    return store
+
+
+def rows(store: Store, name: str, columns: tuple[str, ...], dataset=None, **params) -> set:
+    """Run a query and return the chosen columns of each row, IRIs shortened."""
+    from kg.catalogue import run
+
+    result = run(store, get(name), dataset or full_dataset(store), params)
+    return {tuple(r[c].value.rsplit("/", 1)[-1] for c in columns) for r in result.rows}
+
+
+def test_catalogue_headers():
+    catalogue = load_catalogue()
+    assert len(catalogue) >= 10
+    for query in catalogue.values():
+        assert query.summary and query.severity in ("info", "warning", "violation")
+        assert "PREFIX csig:" in query.text and "?explanation" in query.text
+
+
+def test_bad_header_and_parameter_are_errors(scenario):
+    with pytest.raises(KGError, match="summary"):
+        parse("bad", "#+ tags: [x]\nSELECT * WHERE {}")
+    with pytest.raises(KGError, match="no parameter"):
+        rows(scenario, "coverage", ("notation",), nosuch="1")
+    with pytest.raises(KGError, match="not a mission-area code"):
+        rows(scenario, "coverage", ("notation",), mission_area="SDA } ; DROP ALL")
+
+
+def test_coverage(scenario):
+    found = rows(scenario, "coverage", ("notation", "severity"), mission_area="SDA")
+    assert found == {("SDA.CA", "warning"), ("SDA.CHR", "violation"), ("SDA.RE", "violation"),
+                     ("SDA.TIW", "violation")}
+    assert ("SDA.SST", "warning") not in found
+    fvey = rows(scenario, "coverage", ("notation", "providers"), mission_area="SDA.SST",
+                coalition="FVEY", k="3")
+    assert fvey == {("SDA.SST", "2")}  # FRA is not in FVEY: only USA and GBR count
+
+
+def test_interoperability_gaps(scenario):
+    found = rows(scenario, "interoperability-gaps", ("ier", "producer", "consumer"))
+    assert found == {("SDA-1", "gb-radar", "us-centre"), ("SDA-1", "fr-radar", "gb-cell"),
+                     ("SDA-3", "fr-radar", "us-centre"), ("SDA-3", "jp-radar", "us-centre")}
+    assert ("SDA-1", "us-radar", "gb-cell") not in found  # same family: a version mismatch
+    assert rows(scenario, "interoperability-gaps", ("producer",), partner="JPN") == {
+        ("jp-radar",)}
+
+
+def test_version_mismatch(scenario):
+    found = rows(scenario, "version-mismatch", ("producer", "consumer", "producerStandard",
+                                                "consumerStandard"))
+    assert found == {("us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1"),
+                     ("us-secret-feed", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1")}
+
+
+def test_over_classification_uses_only_what_the_viewer_sees(scenario):
+    found = rows(scenario, "over-classification", ("capability", "consumerPartner", "change"))
+    assert found == {("us-secret-feed", "GBR", "replace NOFORN with REL TO GBR")}
+    gbr = Viewer("gbr", nation="GBR", clearance=3, anonymous=False)
+    for viewer in (ANONYMOUS, gbr):
+        dataset = viewer_dataset(scenario, viewer)
+        assert rows(scenario, "over-classification", ("capability",), dataset) == set()
+
+
+def test_overlaps(scenario):
+    found = rows(scenario, "overlaps", ("missionArea", "kind", "partners", "assessment"))
+    assert found == {("SDA-SST", "ground-sensor", "4", "redundancy (resilience)")}
+    assert rows(scenario, "overlaps", ("kind",), min_partners="5") == set()
+
+
+def test_incompatible_standards(scenario):
+    found = rows(scenario, "incompatible-standards", ("dataType", "families"))
+    assert found == {("TRK", "2"), ("ORB", "2")}
+
+
+def test_superseded_standards(scenario):
+    found = rows(scenario, "superseded-standards", ("capability", "standard", "replacement"))
+    assert found == {("gb-radar", "ccsds-tdm-b1", "ccsds-tdm"),
+                     ("gb-cell", "ccsds-tdm-b1", "ccsds-tdm"),
+                     ("fr-radar", "tle", "ccsds-omm"), ("jp-radar", "tle", "ccsds-omm")}
+    assert not any(r[0] == "us-radar" for r in found)
+
+
+def test_strategy_queries(scenario):
+    found = rows(scenario, "strategy-no-activity", ("partner", "lineOfEffort"))
+    assert found == {("GBR", "create"), ("FRA", "create"), ("FRA", "operate"),
+                     ("JPN", "create"), ("JPN", "operate")}
+    assert rows(scenario, "unmitigated-risks", ("risk",)) == {("open",)}
+
+
+def test_stale_data(scenario):
+    assert rows(scenario, "stale-data", ("capability",), as_of=TODAY) == {("us-centre",)}
+    assert rows(scenario, "stale-data", ("capability",), as_of=TODAY, days="100000") == set()

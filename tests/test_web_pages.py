@@ -1,0 +1,148 @@
+"""The explorer's pages: HTML, JSON twins, /api routes, and only the viewer's data."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from kg.settings import ROOT, load_settings
+from kg.store import Store
+from kg.web.openapi import ROUTES
+
+GBR = {"Authorization": "Bearer demo-gbr-officer"}
+NZL = {"Authorization": "Bearer demo-nzl-officer"}
+EXERCISE = "exercise-sovereign-geo-inspection-tasking"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, seed_dump):
+    """One app over an on-disk copy of the built store for the module (pages only read)."""
+    from kg.web import create_app
+
+    folder = tmp_path_factory.mktemp("pages")
+    disk = Store(folder / "store")
+    disk.restore(seed_dump)
+    del disk
+    gc.collect()
+    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
+                                    "audit_log": str(folder / "audit.log")}))
+    yield app.test_client()
+    app.extensions.clear()
+    gc.collect()
+
+
+PAGES = [  # page URL, its /api twin
+    ("/partners", "/api/partners"),
+    ("/id/nation/GBR", "/api/partners/nation/GBR"),
+    ("/id/coalition/FVEY", "/api/partners/coalition/FVEY"),
+    ("/capabilities", "/api/capabilities"),
+    ("/capabilities?kind=https://w3id.org/csig/kind/constellation",
+     "/api/capabilities?kind=https://w3id.org/csig/kind/constellation"),
+    ("/id/capability/skynet-5", "/api/capabilities/skynet-5"),
+    ("/mission-areas", "/api/mission-areas"),
+    ("/standards?q=ccsds", "/api/standards?q=ccsds"),
+    ("/id/standard/ccsds-tdm", "/api/standards/ccsds-tdm"),
+    ("/strategy", "/api/strategy"),
+    ("/ontology", "/api/ontology"),
+    ("/search?q=skynet", "/api/search?q=skynet"),
+]
+
+
+@pytest.mark.parametrize("page, api", PAGES)
+def test_every_page_renders_and_has_a_json_twin(client, page, api):
+    html = client.get(page, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert b"<h1>" in html.data and b"Sign in" in html.data
+    twin = client.get(page, headers={"Accept": "application/json"}).get_json()
+    joiner = "&" if "?" in page else "?"
+    assert twin == client.get(f"{page}{joiner}format=json").get_json()
+    assert twin == client.get(api).get_json()
+
+
+def test_dashboard_heat_map_covers_every_top_mission_area(client):
+    html = client.get("/").get_data(as_text=True)
+    assert html.count("<svg") == 1
+    coverage = client.get("/api/coverage").get_json()
+    assert len(coverage["areas"]) == 10
+    assert all(len(row) == 10 for row in coverage["cells"])
+
+
+def test_capability_page_shows_marking_interfaces_and_provenance(client):
+    data = client.get("/api/capabilities/skynet-5").get_json()
+    assert data["marking"] == {"text": "UNCLASSIFIED", "rank": 0}
+    assert {i["assumed"] for i in data["interfaces"]} == {"true"}
+    assert [p["version"] for p in data["provenance"]] == [1]
+    assert all(v["version"] == 1 for f in data["fields"] for v in f["values"])
+    html = client.get("/id/capability/skynet-5").get_data(as_text=True)
+    assert html.count('class="banner unclassified"') == 2 and "assumed" in html
+
+
+def test_exercise_records_are_hidden_from_anonymous_viewers(client):
+    assert client.get(f"/api/capabilities/{EXERCISE}").status_code == 404
+    for url in ("/id/nation/GBR", "/capabilities", "/search?q=exercise", "/standards"):
+        assert EXERCISE not in client.get(url).get_data(as_text=True), url
+
+
+def test_signed_in_officer_sees_releasable_exercise_records(client):
+    assert client.get(f"/api/capabilities/{EXERCISE}", headers=GBR).status_code == 200
+    assert EXERCISE in client.get("/capabilities", headers=GBR).get_data(as_text=True)
+    assert client.get(f"/api/capabilities/{EXERCISE}", headers=NZL).status_code == 404
+
+
+def test_session_sign_in_changes_what_pages_show(client):
+    response = client.post("/signin", data={"token": "demo-gbr-officer"})
+    assert response.status_code == 302
+    page = client.get("/id/nation/GBR").get_data(as_text=True)
+    assert EXERCISE in page and "gbr-officer" in page
+    client.post("/signout")
+    assert EXERCISE not in client.get("/id/nation/GBR").get_data(as_text=True)
+
+
+def test_submission_counts_show_only_when_every_graph_is_visible(client):
+    anonymous = client.get("/api/partners/nation/GBR").get_json()["submissions"][0]
+    assert "triples" not in anonymous and anonymous["version"] == 1
+    officer = client.get("/api/partners/nation/GBR", headers=GBR).get_json()["submissions"]
+    assert officer[0]["capabilities"] == 6
+    canada = client.get("/api/partners/nation/CAN").get_json()["submissions"][0]
+    assert canada["capabilities"] == 3
+
+
+def test_facet_counts_follow_the_filters(client):
+    data = client.get("/api/capabilities?partner=https://w3id.org/csig/id/nation/USA").get_json()
+    assert data["capabilities"] and {c["partner"] for c in data["capabilities"]} == {
+        "https://w3id.org/csig/id/nation/USA"}
+    kinds = next(f for f in data["facets"] if f["name"] == "kind")
+    assert sum(v["count"] for v in kinds["values"]) == len(data["capabilities"])
+
+
+def test_standards_filter_by_lifecycle_and_show_lineage(client):
+    current = "https://w3id.org/csig/lifecycle/current"
+    rows = client.get(f"/api/standards?lifecycle={current}").get_json()["standards"]
+    assert rows and all(r["lifecycle"] == current for r in rows)
+    tdm = client.get("/api/standards/ccsds-tdm").get_json()
+    assert any(c["relation"] == "replaces" for c in tdm["chain"])
+
+
+def test_mission_area_tree_has_ten_top_areas_with_narrower_ones(client):
+    areas = client.get("/api/mission-areas").get_json()["areas"]
+    assert len(areas) == 10 and all(a["narrower"] for a in areas)
+
+
+def test_openapi_describes_every_api_route(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert set(document["paths"]) == {path for path, *_ in ROUTES}
+    samples = {"{kind_}": "nation", "{key}": "GBR", "{slug}": "gps"}
+    for path in document["paths"]:
+        url = path.replace("{kind_}/{key}", "nation/GBR")
+        for name, value in samples.items():
+            url = url.replace(name, "ccsds-tdm" if "standards" in url else value)
+        assert client.get(url).status_code == 200, url
+
+
+def test_favicon_and_static_files_are_served(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+    with client.get("/static/editor.js") as response:
+        assert response.status_code == 200
