@@ -12,6 +12,12 @@ from kg.cli import content, handled, main, open_store, settings
 from kg.errors import KGError
 
 
+def _audit(action: str, user: str, result: str, graph: str, version, detail: str) -> None:
+    from kg.audit import Event, record
+
+    record(settings().path("audit_log"), Event(action, user, result, graph, version, detail))
+
+
 def _context():
     from kg.submissions import Context
 
@@ -49,10 +55,13 @@ def submit(file: Path, partner: str, user: str) -> None:
 
     context = _context()
     outcome = run(open_store(), read(file, context), context, partner.upper(), user)
+    graph = f"https://w3id.org/csig/graph/partner/{partner.upper()}"
     if outcome.acceptance is None:
+        _audit("submit", user, "rejected", graph, None, str(file))
         click.echo(outcome.report.to_text())
         click.echo("rejected: nothing was changed")
         sys.exit(1)
+    _audit("submit", user, "accepted", graph, outcome.acceptance.version, str(file))
     if outcome.report.findings:
         click.echo(outcome.report.to_text())
     click.echo(f"accepted {partner.upper()} version {outcome.acceptance.version}")
@@ -114,6 +123,8 @@ def rollback(partner: str, version: int, user: str) -> None:
     from kg.submissions.history import diff_text
 
     outcome = run(open_store(), _context(), partner.upper(), version, user)
+    _audit("rollback", user, "accepted", f"https://w3id.org/csig/graph/partner/{partner.upper()}",
+           outcome.acceptance.version, f"to version {version}")
     click.echo(f"rolled back {partner.upper()} to version {version} "
                f"as version {outcome.acceptance.version}")
     click.echo(diff_text(list(outcome.changes)))
@@ -156,3 +167,24 @@ def serve(debug: bool) -> None:
     app = create_app(settings())
     click.echo(f"serving on http://{settings()['host']}:{settings()['port']}/", err=True)
     app.run(host=settings()["host"], port=int(settings()["port"]), debug=debug)
+
+
+@main.command()
+@click.option("--tail", type=int, default=0, help="Show only the last N events.")
+@click.option("--action", default=None, help="Only events of this action (e.g. submit, deny).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+@handled
+def audit(tail: int, action: str | None, as_json: bool) -> None:
+    """Read the audit log: every write and every refused access."""
+    from dataclasses import asdict
+
+    from kg.audit import read
+
+    events = [e for e in read(settings().path("audit_log")) if not action or e.action == action]
+    for event in events[-tail:] if tail else events:
+        if as_json:
+            click.echo(json.dumps(asdict(event)))
+        else:
+            version = f" v{event.version}" if event.version is not None else ""
+            click.echo(f"{event.time}  {event.action:9} {event.who:14} {event.result:9} "
+                       f"{event.graph}{version}  {event.detail}")

@@ -1,11 +1,9 @@
 """A remote SPARQL 1.1 server as the store: the interface of `kg.store.Store`, over HTTP.
 
-The setting reads 'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'. Only graphs under the
-project's graph namespace are listed, counted, dumped or cleared; others on the server are
-never touched. A replacement is made atomic even on servers (Virtuoso) that commit each
-operation of an update request on its own: new content and the meta update are prepared in
-staging graphs, then switched in by one single DELETE/INSERT operation. Writers in other
-processes are not serialised: run one writing process per server.
+Only graphs under the project's graph namespace are listed, counted, dumped or cleared.
+Virtuoso commits each operation of an update request on its own, so a replacement prepares
+everything in staging graphs and switches it in with one single DELETE/INSERT operation.
+Writers in other processes are not serialised: run one writing process per server.
 """
 
 from __future__ import annotations
@@ -31,12 +29,10 @@ from kg.store import DUMP_FORMATS, STAGING, Dataset
 EMPTY = GRAPH + "empty"
 PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
 CHUNK = 20000  # triples per Graph Store request when a graph holds no blank nodes
-JSON_RESULTS = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
+JSON_RESULTS, N_TRIPLES = "application/sparql-results+json", "application/n-triples"
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-GRAPH_WORDS = {"GRAPH", "WITH", "INTO", "TO", "USING", "ADD", "COPY", "MOVE", "CLEAR", "DROP",
-               "CREATE"}
-PASS_WORDS = {"SILENT", "GRAPH", "NAMED"}
+GRAPH_WORDS = set("GRAPH WITH INTO TO USING ADD COPY MOVE CLEAR DROP CREATE".split())
+PASS_WORDS = {"SILENT", "GRAPH", "NAMED"}  # may stand between a GRAPH_WORDS word and its IRI
 OURS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
 
 
@@ -160,10 +156,9 @@ class RemoteStore:
 
     def dump(self, path: Path) -> int:
         """Write every project graph to an N-Quads or TriG file; return the quad count."""
-        fmt = _dump_format(path)
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
                  for g in self.graphs() for t in self.triples(g)]
-        ox.serialize(quads, str(path), fmt)
+        ox.serialize(quads, str(path), _dump_format(path))
         return len(quads)
 
     def restore(self, path: Path) -> int:
@@ -181,7 +176,6 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing to do: the server makes its writes durable."""
-
     def _post_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         """Add triples to a graph with the Graph Store protocol, in chunks without blank nodes."""
         blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
@@ -214,9 +208,8 @@ class RemoteStore:
         except OSError as err:
             raise KGError(f"remote store {url}: {err}") from err
         if query and (info.get("X-SPARQL-MaxRows") or info.get("X-SQL-State")):
-            raise KGError(f"remote store {url}: the answer was cut short by the server's "
-                          "row or time limit (Virtuoso: raise ResultSetMaxRows or "
-                          "MaxQueryExecutionTime)")
+            raise KGError(f"remote store {url}: the server cut the answer short at its row or "
+                          "time limit (Virtuoso: ResultSetMaxRows, MaxQueryExecutionTime)")
         return answer, info
 
 
@@ -267,10 +260,9 @@ def _graph_names(update: str) -> list[tuple[str, re.Match]]:
     found, i = [], 0
     while i < len(tokens):
         word = tokens[i].group().upper() if tokens[i].lastgroup == "word" else ""
-        before = tokens[i - 1].group() if i else ""
-        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
+        near = (tokens[i - 1].group() if i else "", *(t.group() for t in tokens[i + 1:i + 2]))
         i += 1
-        if word not in GRAPH_WORDS or before in (":", "?", "$") or after == ":":
+        if word not in GRAPH_WORDS or near[0] in (":", "?", "$") or ":" in near[1:]:
             continue
         while i < len(tokens) and tokens[i].group().upper() in PASS_WORDS:
             i += 1
@@ -293,10 +285,9 @@ def _switch(staged: Mapping[str, str], drop: list[str]) -> str:
     """One DELETE/INSERT operation: empty targets, dropped and staging graphs; move content."""
     cleared = " ".join(f"<{g}>" for g in [*staged, *drop, *staged.values()])
     moves = " ".join(f"(<{s}> <{t}>)" for t, s in staged.items())
-    where = f"{{ VALUES ?d {{ {cleared} }} GRAPH ?d {{ ?s ?p ?o }} }}" if cleared else ""
-    if moves:
-        where += (" UNION " if where else "") + (
-            f"{{ VALUES (?src ?t) {{ {moves} }} GRAPH ?src {{ ?s ?p ?o }} }}")
+    parts = [f"{{ VALUES ?d {{ {cleared} }} GRAPH ?d {{ ?s ?p ?o }} }}"] if cleared else []
+    parts += [f"{{ VALUES (?src ?t) {{ {moves} }} GRAPH ?src {{ ?s ?p ?o }} }}"] if moves else []
+    where = " UNION ".join(parts)
     return (f"DELETE {{ GRAPH ?d {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?t {{ ?s ?p ?o }} }} "
             f"WHERE {{ {where or 'FILTER(false)'} }}")
 

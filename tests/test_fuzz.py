@@ -1,4 +1,4 @@
-"""Property-based fuzzing of CSV and Turtle submissions: never a 500, never a change on rejection."""
+"""Fuzzing of CSV and Turtle submissions: never a 500, never a change on rejection."""
 
 from __future__ import annotations
 

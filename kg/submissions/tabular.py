@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import quote
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pyoxigraph as ox
 

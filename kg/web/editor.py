@@ -7,8 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, request
 
+from kg.errors import KGError
 from kg.results import term_json
-from kg.sparql import QueryError, QueryResult, run_query
+from kg.sparql import QueryResult
 from kg.web.auth import current_dataset
 from kg.web.pages import answer
 from kg.web.state import state
@@ -89,8 +90,7 @@ def editor():
     result, error = None, ""
     if "query" in request.values:
         try:
-            result = table(run_query(state().store, text, current_dataset(),
-                                     row_cap=int(state().settings.number("row_cap"))))
-        except QueryError as err:
+            result = table(state().query(text, current_dataset()))
+        except KGError as err:
             error = str(err)
     return answer("editor.html", query=text, examples=examples(), result=result, error=error)

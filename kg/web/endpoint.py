@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request, url_for
 
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
-from kg.sparql import QueryError, QueryResult, run_query
+from kg.sparql import QueryError, QueryResult
 from kg.store import Dataset
 from kg.web.auth import current_dataset
 from kg.web.negotiation import negotiate
 from kg.web.state import state
+from kg.worker import QueryTimeout
 
 bp = Blueprint("endpoint", __name__)
 
@@ -109,10 +110,11 @@ def sparql():
                 return redirect(url_for("editor.editor"))
             raise ProtocolError("no query: send query= or an application/sparql-query body")
         dataset = protocol_dataset(defaults, named)
-        result = run_query(state().store, text, dataset,
-                           row_cap=int(state().settings.number("row_cap")))
+        result = state().query(text, dataset)
     except (ProtocolError, QueryError) as err:
         return plain(400, str(err))
+    except QueryTimeout as err:
+        return plain(503, str(err))
     media = media_for(result)
     if media is None:
         return plain(406, "not acceptable: results are available as " +

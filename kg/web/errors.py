@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
+from kg.web.auditing import audit
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ def answer(status: int, title: str, message: str):
     return response
 
 
+REFUSALS = {401: "unauthenticated", 403: "forbidden", 412: "precondition", 413: "too-large"}
+
+
 @bp.app_errorhandler(KGError)
 def user_error(err: KGError):
     """Answer a user-facing error (bad input) with 400 and its message."""
@@ -41,8 +45,17 @@ def user_error(err: KGError):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(err: HTTPException):
-    """Answer an HTTP error with its description."""
-    return answer(err.code or 500, err.name, err.description or err.name)
+    """Answer an HTTP error with its description; refused access is audited."""
+    if err.code in REFUSALS:
+        audit("deny", REFUSALS[err.code], request.args.get("graph", ""),
+              detail=f"{request.method} {request.path}: {err.description}")
+    response = answer(err.code or 500, err.name, err.description or err.name)
+    if isinstance(response, tuple):
+        response = make_response(*response)
+    for name, value in err.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 @bp.app_errorhandler(Exception)

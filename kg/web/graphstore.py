@@ -12,6 +12,7 @@ from kg.namespaces import GRAPH
 from kg.submissions import merged_source, read_bytes, submit, withdraw
 from kg.submissions.history import last_version
 from kg.submissions.read import format_of
+from kg.web.auditing import audit
 from kg.web.auth import current_dataset, require_user
 from kg.web.state import state
 
@@ -113,10 +114,15 @@ def write(partner: str, merge: bool):
         if merge:
             source = merged_source(store, source, partner)
         outcome = submit(store, source, state().context, partner, user.name)
+    graph = f"{PARTNER_GRAPH}{partner}"
     if outcome.acceptance is None:
+        audit("submit", "rejected", graph, detail=f"{outcome.report.counts()['violation']} "
+              "violation(s); nothing changed")
         response = jsonify(outcome.report.as_dict())
         response.status_code = 422
         return response
+    audit("submit", "accepted", graph, outcome.acceptance.version,
+          f"{request.method} {len(outcome.changes)} capability change(s)")
     response = Response(status=204 if existed else 201)
     response.headers["ETag"] = f'"{etag_of(visible_triples(partner))}"'
     response.headers["Location"] = f"/graphs?graph={PARTNER_GRAPH}{partner}"
@@ -145,6 +151,7 @@ def delete_graph():
         check_precondition(partner)
         if last_version(store, partner) == 0:
             abort(404, description="no such graph")
-        withdraw(store, state().context, partner, user.name)
+        outcome = withdraw(store, state().context, partner, user.name)
+    audit("withdraw", "accepted", f"{PARTNER_GRAPH}{partner}", outcome.acceptance.version)
     return Response(status=204)
 

@@ -144,11 +144,7 @@ def api_coverage():
 @bp.get("/favicon.ico")
 def favicon():
     """Serve the icon browsers ask for by default."""
-    return state_static("favicon.svg")
-
-
-def state_static(name: str):
-    """Serve a file from the static folder."""
     from flask import current_app, send_from_directory
 
-    return send_from_directory(current_app.static_folder, name, mimetype="image/svg+xml")
+    return send_from_directory(current_app.static_folder, "favicon.svg",
+                               mimetype="image/svg+xml")

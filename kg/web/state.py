@@ -22,6 +22,14 @@ class State:
     users: dict[str, User]
     context: Context
 
+    def query(self, text: str, dataset, bindings=None):
+        """Run a read-only query with the row cap and a time limit that really stops it."""
+        from kg.worker import run_limited
+
+        return run_limited(self.store, text, dataset, bindings,
+                           int(self.settings.number("row_cap")),
+                           self.settings.number("query_timeout"))
+
     @classmethod
     def open(cls, settings: Settings) -> State:
         """Open the store and read the users file named by `settings`."""

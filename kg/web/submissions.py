@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from kg.errors import KGError
 from kg.submissions import check, read_bytes, submit
 from kg.submissions.read import CONTEXT_FILE, format_of
+from kg.web.auditing import audit
 from kg.web.auth import current_user, require_user
 from kg.web.state import state
 
@@ -58,8 +59,11 @@ def api_submit():
     partner = partner_of_request(user)
     outcome = submit(state().store, parse_upload(), state().context, partner, user.name)
     body = outcome.report.as_dict()
+    graph = f"https://w3id.org/csig/graph/partner/{partner}"
     if outcome.acceptance is None:
+        audit("submit", "rejected", graph, detail="nothing changed")
         return jsonify(body), 422
+    audit("submit", "accepted", graph, outcome.acceptance.version)
     body["accepted"] = {"partner": partner, "version": outcome.acceptance.version}
     body["changes"] = [{"capability": c.capability, "kind": c.kind,
                         "fields": {k: {"before": b, "after": a} for k, (b, a) in c.fields.items()}}
@@ -76,9 +80,13 @@ def upload_page():
         try:
             source = parse_upload()
             if request.form.get("action") == "accept":
-                accepted = submit(state().store, source, state().context,
-                                  partner_of_request(require_user()), require_user().name)
+                partner = partner_of_request(require_user())
+                accepted = submit(state().store, source, state().context, partner,
+                                  require_user().name)
                 report = accepted.report
+                audit("submit", "accepted" if accepted.acceptance else "rejected",
+                      f"https://w3id.org/csig/graph/partner/{partner}",
+                      accepted.acceptance.version if accepted.acceptance else None)
             else:
                 report = check(source, state().context, request.form.get("partner") or None)
         except KGError as err:

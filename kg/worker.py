@@ -1,0 +1,99 @@
+"""Run a query in a forked worker that is killed at its time limit, so the work really stops.
+
+pyoxigraph cannot cancel a running query from Python (oxigraph#1926), so each query runs in
+a child process forked from the server: the child shares the open store copy-on-write, sends
+its results back through a pipe, and is killed with SIGKILL when the time limit passes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import time
+
+import pyoxigraph as ox
+
+from kg.errors import KGError
+from kg.results import to_graph, to_json
+from kg.sparql import QueryResult, collect, run_query
+from kg.store import Dataset, Store
+
+
+class QueryTimeout(KGError):
+    """A query that ran past its time limit and was stopped."""
+
+
+def _encode(result: QueryResult) -> tuple:
+    """Return a query result as bytes that survive the pipe (standard serialisations)."""
+    if result.form == "graph":
+        return ("graph", to_graph(result, "ntriples").encode(), result.truncated)
+    return ("rows", to_json(result).encode(), result.truncated)
+
+
+def _decode(kind: str, data: bytes, truncated: bool) -> QueryResult:
+    if kind == "graph":
+        triples = [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+        return QueryResult("graph", triples=triples, truncated=truncated)
+    answer = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+    result = collect(answer)
+    result.truncated = truncated
+    return result
+
+
+def _child(write_fd: int, store: Store, text: str, dataset: Dataset, bindings, row_cap: int):
+    """Run the query and write the pickled outcome; never return."""
+    try:
+        payload = ("ok", *_encode(run_query(store, text, dataset, bindings, row_cap)))
+    except KGError as err:
+        payload = ("error", type(err).__name__, str(err))
+    except BaseException as err:  # the child must always answer, then exit
+        payload = ("error", "KGError", f"query failed: {err}")
+    data = pickle.dumps(payload)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(write_fd, view):]
+    os._exit(0)
+
+
+def _read_until(read_fd: int, pid: int, deadline: float) -> bytes:
+    """Read the child's answer, killing it when the deadline passes."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise QueryTimeout("the query ran past its time limit and was stopped; "
+                               "narrow it or add a LIMIT")
+        ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.5))
+        if ready:
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                os.waitpid(pid, 0)
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def run_limited(store: Store, text: str, dataset: Dataset, bindings=None, row_cap: int = 0,
+                timeout: float = 10.0) -> QueryResult:
+    """Run a read-only query in a worker process stopped after `timeout` seconds."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        _child(write_fd, store, text, dataset, bindings, row_cap)
+    os.close(write_fd)
+    try:
+        data = _read_until(read_fd, pid, time.monotonic() + timeout)
+    finally:
+        os.close(read_fd)
+    status, *rest = pickle.loads(data) if data else ("error", "KGError", "the worker died")
+    if status == "error":
+        from kg import sparql
+
+        error = getattr(sparql, rest[0], KGError)
+        raise (error if isinstance(error, type) and issubclass(error, KGError) else KGError)(
+            rest[1])
+    return _decode(*rest)
