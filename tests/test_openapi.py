@@ -13,7 +13,6 @@ from kg.settings import ROOT, load_settings
 from kg.store import Store
 from kg.web.openapi import document
 
-
 schema = schemathesis.openapi.from_dict(document())
 
 
