@@ -78,9 +78,8 @@ class RemoteStore:
             found.update((str(t), t) for t in page)
             if len(page) < PAGE:
                 break
-        if len(found) != self.count(graph):
-            raise KGError(f"<{graph}>: the server returned {len(found)} of {self.count(graph)} "
-                          "statements (raise its result row limit, e.g. ResultSetMaxRows)")
+        if len(found) != (total := self.count(graph)):
+            raise KGError(f"<{graph}>: read {len(found)} of {total} statements (row limit?)")
         return list(found.values())
 
     def count(self, graph: str | None = None) -> int:

@@ -93,7 +93,11 @@ class Store:
             for target, triples in graphs.items()
             for t in triples
         )
-        self._ox.extend(quads)
+        try:
+            self._ox.extend(quads)
+        except OSError as err:
+            raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
+                          "full or read-only? Nothing was changed") from err
         ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in staged]
         ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staged.items()]
         ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
@@ -101,9 +105,20 @@ class Store:
             ops.append(update)
         try:
             self._ox.update(" ;\n".join(ops))
+        except OSError as err:
+            self._forget_staging()
+            raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
+                          "full or read-only? Nothing was changed") from err
         except BaseException:
-            self.clear_staging()
+            self._forget_staging()
             raise
+
+    def _forget_staging(self) -> None:
+        """Try to drop staging graphs after a failed switch; they are harmless if it fails."""
+        try:
+            self.clear_staging()
+        except OSError:
+            pass
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""

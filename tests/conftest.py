@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import socket
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,3 +125,26 @@ def runner(settings):
         return result
 
     return run
+
+
+@contextmanager
+def serving(app):
+    """Serve `app` on 127.0.0.1 on a free port in a thread; yield its base URL."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
 from kg.sparql import QueryError, QueryResult
@@ -105,6 +105,8 @@ def sparql():
     """Answer a SPARQL query by the SPARQL 1.1 Protocol (GET, form POST, direct POST)."""
     try:
         text, defaults, named = params()
+        if len(text) > state().settings.number("max_upload"):
+            abort(413, description="the query is larger than the request-size limit")
         if not text.strip():
             if request.method == "GET" and request.accept_mimetypes.accept_html:
                 return redirect(url_for("editor.editor"))

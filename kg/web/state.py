@@ -33,7 +33,9 @@ class State:
     @classmethod
     def open(cls, settings: Settings) -> State:
         """Open the store and read the users file named by `settings`."""
-        return cls(settings, open_configured(settings), load_users(settings.path("users")),
+        store = open_configured(settings)
+        store.clear_staging()  # a write interrupted by a crash left only unused staging graphs
+        return cls(settings, store, load_users(settings.path("users")),
                    Context(Content(settings.path("content"))))
 
 
