@@ -95,12 +95,30 @@ def check() -> None:
     """Check the ontology (shapes, SKOS, version, terms) and all data; exit 1 on violations."""
     from kg.check import run_checks
 
-    problems = run_checks(content(), progress)
+    problems = run_checks(content(), progress) + store_problems()
     violations = [p for p in problems if p.severity == "violation"]
     for problem in problems:
         click.echo(str(problem))
     click.echo(f"{len(violations)} violation(s), {len(problems) - len(violations)} warning(s)")
     sys.exit(1 if violations else 0)
+
+
+def store_problems() -> list:
+    """Check the store's integrity when there is a store; a store in use is only noted."""
+    from kg.check import Problem
+    from kg.integrity import verify
+
+    where = settings()["store"]
+    if not where.startswith("sparql+") and not (settings().path("store") / "CURRENT").exists():
+        return []
+    try:
+        store = open_store()
+    except KGError as err:
+        return [Problem(where, "", f"store not checked: {err}", "warning")]
+    found = verify(store)
+    progress(f"store: {len(found)} integrity problem(s)")
+    return [Problem(where, "", text, "warning" if "staging" in text else "violation")
+            for text in found]
 
 
 @main.command()

@@ -175,5 +175,8 @@ def open_configured(settings) -> Store:
 
         return RemoteStore(settings["store"])
     path = settings.path("store")
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise KGError(f"cannot create the store folder {path}: {err}") from err
     return Store(path)

@@ -32,11 +32,14 @@ def blueprints() -> list:
         errors,
         graphstore,
         linked,
+        matrices,
         missionareas,
+        network,
         ontology,
         openapi,
         pages,
         partners,
+        reports,
         standards,
         strategy,
         submissions,
@@ -44,7 +47,8 @@ def blueprints() -> list:
 
     return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp, partners.bp,
             capabilities.bp, missionareas.bp, standards.bp, strategy.bp, ontology.bp,
-            linked.bp, endpoint.bp, editor.bp, openapi.bp]
+            linked.bp, endpoint.bp, editor.bp, openapi.bp, reports.bp, matrices.bp,
+            network.bp]
 
 
 def secret_key(settings: Settings) -> bytes:

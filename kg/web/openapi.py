@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from kg.catalogue import load_catalogue
+
 bp = Blueprint("openapi", __name__)
 
 # path, summary, path parameters, query parameters
@@ -24,13 +26,26 @@ ROUTES = (
     ("/api/strategy", "Goals, lines of effort, activities, risks and mitigations", (), ()),
     ("/api/ontology", "Classes, properties and concept schemes", (), ()),
     ("/api/search", "Resources whose label, notation or identifier contains q", (), ("q",)),
+    ("/api/reports", "The named gap reports with their severity and parameters", (), ()),
+    ("/api/gaps", "The whole gap report: every named report, network findings, adoptions",
+     (), (("partner", "partner"), ("coalition", "coalition"), ("mission_area", "mission-area"),
+          ("data_type", "data-type"), ("top", "top"))),
+    ("/api/findings", "The dashboard's top findings by severity", (), ()),
+    ("/api/matrices", "The coverage and information exchange matrices", (), ()),
+    ("/api/matrices/{kind}", "One matrix: coverage or exchange", ("kind",), ()),
+    ("/api/network", "The partner interoperability network, adoptions and levels",
+     (), (("data_type", "data-type"),)),
 )
-KINDS = {"kind_": ["nation", "org", "coalition"]}
+KINDS = {"kind_": ["nation", "org", "coalition"], "kind": ["coverage", "exchange"]}
+CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}
+TYPES = {"integer": {"type": "integer", "minimum": 0, "maximum": 100000},
+         "top": {"type": "integer", "minimum": 0, "maximum": 20},
+         "date": {"type": "string", "format": "date"}}
 
 
-def parameter(name: str, where: str) -> dict:
-    """Return the OpenAPI description of one string parameter."""
-    schema: dict = {"type": "string"}
+def parameter(name: str, where: str, kind: str | None = None) -> dict:
+    """Return the OpenAPI description of one parameter: a string, or of a catalogue type."""
+    schema: dict = dict(TYPES.get(kind, CODE if kind else {"type": "string"}))
     if name in KINDS:
         schema["enum"] = KINDS[name]
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
@@ -41,11 +56,21 @@ def operation(summary: str, path_params: tuple, query_params: tuple) -> dict:
     responses = {"200": {"description": summary,
                          "content": {"application/json": {"schema": {"type": "object"}}}},
                  "401": {"description": "Invalid bearer token"}}
-    if path_params:
+    if path_params or any(isinstance(q, tuple) for q in query_params):
         responses["404"] = {"description": "Not found, or not visible to you"}
+    if any(isinstance(q, tuple) for q in query_params):
+        responses["400"] = {"description": "A malformed parameter value"}
     return {"get": {"summary": summary, "responses": responses,
                     "parameters": [parameter(p, "path") for p in path_params]
-                    + [parameter(q, "query") for q in query_params]}}
+                    + [parameter(q[0], "query", q[1]) if isinstance(q, tuple)
+                       else parameter(q, "query") for q in query_params]}}
+
+
+def report_paths() -> dict:
+    """Return a path for each named report of the catalogue, with its typed parameters."""
+    return {f"/api/reports/{q.name}": operation(
+        q.summary, (), tuple((p.name, p.type) for p in q.params.values()))
+        for q in load_catalogue().values()}
 
 
 def document() -> dict:
@@ -56,7 +81,8 @@ def document() -> dict:
                  "description": "JSON twins of the explorer's pages. Every answer comes from "
                                 "the caller's viewer dataset; send 'Authorization: Bearer "
                                 "TOKEN' to see what is releasable to you."},
-        "paths": {path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
+        "paths": {**{path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
+                  **report_paths()},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{}, {"bearer": []}],
     }

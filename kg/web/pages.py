@@ -122,11 +122,14 @@ def coverage() -> dict:
 
 @bp.get("/")
 def home():
-    """Show the dashboard: counts and the coverage heat map for this viewer."""
+    """Show the dashboard: counts, the coverage heat map and the top findings by severity."""
+    from kg.web.reports import top_findings
+
     counts = stats(state().store, current_viewer())
     if wants_json():
         return jsonify(counts)
-    return render_template("home.html", counts=counts, coverage=coverage())
+    return render_template("home.html", counts=counts, coverage=coverage(),
+                           findings=top_findings())
 
 
 @bp.get("/api/stats")

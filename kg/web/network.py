@@ -1,0 +1,132 @@
+"""The partner interoperability network as SVG: islands, bridges, adoptions and levels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import networkx as nx
+from flask import Blueprint, request
+
+from kg.analysis import Model, analyse, levels, load_model, partner_network, recommend
+from kg.analysis.levels import NAMES
+from kg.analysis.model import short
+from kg.catalogue import Param, term
+from kg.web.auth import current_dataset
+from kg.web.pages import answer, api_route
+from kg.web.reports import options
+from kg.web.state import state
+
+bp = Blueprint("network", __name__)
+WIDTH, HEIGHT, MARGIN = 760, 520, 48
+
+
+def spring(graph: nx.Graph, rounds: int = 300) -> dict[str, list[float]]:
+    """Return a force-directed layout in the unit square, starting from a circle (no numpy)."""
+    nodes = sorted(graph)
+    n = len(nodes)
+    pos = {v: [math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)]
+           for i, v in enumerate(nodes)}
+    k = 1.6 / math.sqrt(n)
+    for step in range(rounds):
+        move = {v: [-0.08 * pos[v][0], -0.08 * pos[v][1]] for v in nodes}  # gravity
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1:]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                d = max(math.hypot(dx, dy), 1e-3)
+                force = k * k / d - (d * d / k if graph.has_edge(a, b) else 0)
+                for v, sign in ((a, 1), (b, -1)):
+                    move[v][0] += sign * dx / d * force
+                    move[v][1] += sign * dy / d * force
+        heat = 0.1 * (1 - step / rounds) + 0.002
+        for v, (mx, my) in move.items():
+            length = max(math.hypot(mx, my), 1e-9)
+            pos[v][0] += mx / length * min(length, heat)
+            pos[v][1] += my / length * min(length, heat)
+    return pos
+
+
+def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Return deterministic SVG coordinates: a force-directed layout, scaled to the box."""
+    if not graph:
+        return {}
+    pos = spring(graph)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    return {node: (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
+                   round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
+            for node, (x, y) in pos.items()}
+
+
+def drawing(model: Model, data_type: str | None) -> dict:
+    """Return the nodes and edges to draw, placed as in the unfiltered network."""
+    pos = layout(partner_network(model))
+    graph = partner_network(model, data_type)
+    found = analyse(model, data_type)
+    island = {code: i for i, members in enumerate(found.islands) for code in members}
+    bridges = {tuple(b) for b in found.bridges}
+    nodes = [{"iri": p, "code": short(p), "x": pos[p][0], "y": pos[p][1],
+              "island": island[short(p)], "cut": short(p) in found.articulation_points,
+              "degree": graph.degree(p)} for p in sorted(graph)]
+    edges = []
+    for a, b, attrs in sorted(graph.edges(data=True)):
+        pair = tuple(sorted((short(a), short(b))))
+        edges.append({"a": pair[0], "b": pair[1], "x1": pos[a][0], "y1": pos[a][1],
+                      "x2": pos[b][0], "y2": pos[b][1], "bridge": pair in bridges,
+                      "exact": sorted(map(short, attrs["exact"])),
+                      "family": sorted(map(short, attrs["family"]))})
+    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges,
+            "findings": found}
+
+
+def level_grid(model: Model) -> dict:
+    """Return the interoperability level of every partner pair as a symmetric grid."""
+    pairs = levels(model)
+    codes = sorted({code for lv in pairs for code in (lv.a, lv.b)})
+    cell = {}
+    for lv in pairs:
+        cell[lv.a, lv.b] = cell[lv.b, lv.a] = {"level": lv.level, "name": lv.name,
+                                               "facts": list(lv.facts)}
+    counts = {name: 0 for name in NAMES}
+    for lv in pairs:
+        counts[lv.name] += 1
+    return {"partners": codes, "names": list(NAMES), "counts": counts,
+            "rows": [[cell.get((a, b)) for b in codes] for a in codes]}
+
+
+def adoptions(model: Model, top: int = 5) -> list[dict]:
+    """Return the recommender's top adoptions with the gaps each closes."""
+    return [{"partner": short(a.partner), "partner_iri": a.partner,
+             "standard": short(a.standard), "standard_iri": a.standard,
+             "data_type": short(a.data_type), "gaps_before": a.before, "gaps_after": a.after,
+             "closed": a.closed} for a in recommend(model, top)]
+
+
+def data_type_choices(model: Model) -> list[dict]:
+    """Return the data types the network carries, with their labels."""
+    used = {short(i.data_type) for i in model.interfaces}
+    return [o for o in options("data-type") if o["value"].removeprefix("DT.") in used]
+
+
+@api_route(bp, "/network", "/api/network")
+def network():
+    """Show the partner network, filterable by data type, with adoptions and levels."""
+    chosen = request.args.get("data_type", "").strip()
+    dtype = term(Param("data_type", "data-type"), chosen).value if chosen else None
+    model = load_model(state().store, current_dataset())
+    choices = data_type_choices(model)
+    if dtype:
+        model_dt = replace(model, interfaces=[i for i in model.interfaces
+                                              if i.data_type == dtype])
+    else:
+        model_dt = model
+    drawn = drawing(model, dtype)
+    found = drawn.pop("findings")
+    return answer("network.html", data_type=short(dtype) if dtype else None,
+                  data_types=choices, drawing=drawn, islands=found.islands,
+                  bridges=[list(b) for b in found.bridges],
+                  articulation_points=found.articulation_points,
+                  version_mismatch_links=[list(v) for v in found.version_mismatch_links],
+                  standards=found.standards[:10], adoptions=adoptions(model_dt),
+                  levels=level_grid(model_dt))

@@ -1,0 +1,182 @@
+"""Gap reports: the named reports with a form and downloads each, and the whole gap report."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, g, request
+
+from kg import gaps
+from kg.catalogue import SEVERITIES, Param, Query, load_catalogue, resolve, row_severity, run, term
+from kg.errors import KGError
+from kg.results import plain, render
+from kg.sparql import QueryResult
+from kg.web.auth import current_dataset
+from kg.web.pages import answer, api_route, iri, local, select, wants_json
+from kg.web.state import state
+
+bp = Blueprint("reports", __name__)
+
+DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
+             "srj": ("application/sparql-results+json", "srj.json")}
+GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
+ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
+CONCEPTS = "SELECT ?value ?label (EXISTS { ?c skos:broader ?b } AS ?narrow) WHERE { " \
+    "?c skos:inScheme ?_scheme ; skos:notation ?value ; skos:prefLabel ?label ."
+NAMED = "SELECT DISTINCT ?iri ?label WHERE { ?iri a ?t ; rdfs:label ?label . VALUES ?t "
+OPTIONS = {  # parameter type -> the choices the viewer's dataset offers
+    "mission-area": (CONCEPTS + ENGLISH + "?value", "https://w3id.org/csig/missionarea/scheme"),
+    "data-type": (CONCEPTS + ENGLISH + "?value", "https://w3id.org/csig/datatype/scheme"),
+    "partner": (NAMED + "{ csig:Nation csig:Organisation csig:Coalition }" + ENGLISH + "?label",
+                None),
+    "coalition": (NAMED + "{ csig:Coalition }" + ENGLISH + "?label", None),
+    "standard": (NAMED + "{ csig:DataStandard }" + ENGLISH + "?label", None),
+}
+
+
+def options(kind: str) -> list[dict]:
+    """Return the choices of a coded parameter type, each with the code a form sends."""
+    if kind not in OPTIONS:
+        return []
+    sparql, scheme = OPTIONS[kind]
+    rows = select(sparql, **({"_scheme": iri(scheme)} if scheme else {}))
+    for row in rows:
+        row.setdefault("value", local(row.get("iri", "")))
+        row["narrow"] = row.get("narrow") == "true"
+    return rows
+
+
+def describe(param: Param) -> dict:
+    """Return a parameter as plain data for the form and the JSON twin."""
+    return {"name": param.name, "type": param.type, "default": param.default,
+            "description": param.description}
+
+
+def entry(query: Query) -> dict:
+    """Return a catalogue query's header as plain data."""
+    return {"name": query.name, "summary": query.summary, "description": query.description,
+            "severity": query.severity, "tags": list(query.tags),
+            "params": [describe(p) for p in query.params.values()]}
+
+
+def values_of(params: dict[str, Param]) -> dict[str, str]:
+    """Return the values the request gives for these parameters; blank ones are left out."""
+    return {k: request.args[k].strip() for k in params if request.args.get(k, "").strip()}
+
+
+def check(params: dict[str, Param], values: dict[str, str]) -> None:
+    """Raise for a malformed value (400); answer 404 for a partner the viewer cannot see."""
+    for name, value in values.items():
+        term(params[name], value)
+        try:
+            resolve(state().store, current_dataset(), params[name], value)
+        except KGError as err:
+            abort(404, description=str(err))
+
+
+def table(query: Query, result: QueryResult) -> dict:
+    """Return result rows as plain values, each with its severity."""
+    rows = [{v: plain(row.get(v)) for v in result.variables} for row in result.rows]
+    return {"columns": result.variables, "rows": rows, "count": len(rows),
+            "severities": [row_severity(query, row) for row in result.rows],
+            "truncated": result.truncated}
+
+
+@api_route(bp, "/reports", "/api/reports")
+def reports():
+    """List the named gap reports with their severity and parameters."""
+    return answer("reports.html", reports=[entry(q) for q in load_catalogue().values()])
+
+
+def download(name: str, result: QueryResult, fmt: str) -> Response:
+    """Return a report's results as a file in one of the SPARQL results formats."""
+    mimetype, suffix = DOWNLOADS[fmt]
+    body = render(result, "json" if fmt == "srj" else fmt)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{suffix}"'})
+
+
+@api_route(bp, "/reports/<name>", "/api/reports/<name>")
+def report(name: str):
+    """Run one named report on the viewer's dataset with the parameters of its form."""
+    query = load_catalogue().get(name)
+    if query is None:
+        abort(404, description=f"no report named {name!r}")
+    values = values_of(query.params)
+    check(query.params, values)
+    result = run(state().store, query, current_dataset(), values,
+                 int(state().settings.number("row_cap")))
+    fmt = request.args.get("format", "")
+    if fmt in DOWNLOADS:
+        return download(name, result, fmt)
+    data = dict(entry(query), values=values, **table(query, result))
+    if wants_json():
+        return answer("report.html", **data)
+    choices = {p.type: options(p.type) for p in query.params.values()}
+    return answer("report.html", choices=choices, **data)
+
+
+def gap_params() -> dict[str, Param]:
+    """Return the parameters the whole gap report takes, as the catalogue declares them."""
+    found: dict[str, Param] = {}
+    for query in load_catalogue().values():
+        for name, param in query.params.items():
+            if name in GAP_PARAMS:
+                found.setdefault(name, param)
+    return {name: found[name] for name in GAP_PARAMS if name in found}
+
+
+def gap_report(values: dict[str, str], top: int = 5) -> gaps.GapReport:
+    """Return the whole gap report on the viewer's dataset, computed once per request."""
+    key = (tuple(sorted(values.items())), top)
+    cache = g.setdefault("gap_reports", {})
+    if key not in cache:
+        cache[key] = gaps.report(state().store, current_dataset(), values, top)
+    return cache[key]
+
+
+def top_of_request() -> int:
+    """Return how many adoptions the request asks for (0-20, default 5)."""
+    text = request.args.get("top", "5").strip() or "5"
+    if not text.isdigit() or int(text) > 20:
+        raise KGError(f"top: {text!r} is not a whole number from 0 to 20")
+    return int(text)
+
+
+@api_route(bp, "/gaps", "/api/gaps")
+def whole():
+    """Show every gap report, the network findings and the recommended adoptions."""
+    params = gap_params()
+    values = values_of(params)
+    check(params, values)
+    top = top_of_request()
+    data = dict(json.loads(gaps.to_json(gap_report(values, top))), values=values, top=top)
+    if wants_json():
+        return answer("gaps.html", **data)
+    choices = {p.type: options(p.type) for p in params.values()}
+    return answer("gaps.html", choices=choices, form=[describe(p) for p in params.values()],
+                  **data)
+
+
+def top_findings(limit: int = 5) -> dict:
+    """Return the dashboard's findings: counts per severity and the first few of each."""
+    rep = gap_report({})
+    found: dict[str, list[dict]] = {s: [] for s in reversed(SEVERITIES)}
+    for sec in rep.sections:
+        for row, severity in zip(sec.rows, sec.severities, strict=True):
+            text = row.get("explanation") or ", ".join(v for v in row.values() if v)
+            found[severity].append({"report": sec.name, "text": text})
+    found["warning"] += [{"report": "network", "text": t} for t in rep.network_findings()]
+    sections = [{"name": s.name, "summary": s.summary, "severity": s.severity,
+                 "count": len(s.rows)} for s in rep.sections]
+    return {"summary": rep.summary(), "counts": rep.counts(), "sections": sections,
+            "top": {s: rows[:limit] for s, rows in found.items()}}
+
+
+@bp.get("/api/findings")
+def api_findings():
+    """Return the dashboard's top findings by severity as JSON."""
+    from flask import jsonify
+
+    return jsonify(top_findings())
+

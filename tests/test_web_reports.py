@@ -1,0 +1,162 @@
+"""Gap reports, matrices and the network pages: JSON twins, downloads, the viewer's dataset."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+
+import pytest
+
+from kg.catalogue import load_catalogue
+from kg.settings import ROOT, load_settings
+from kg.store import Store
+from kg.web.openapi import document
+
+GBR = {"Authorization": "Bearer demo-gbr-officer"}
+EXERCISE = "exercise-sovereign-geo-inspection-tasking"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, seed_dump):
+    """One app over an on-disk copy of the built store for the module (pages only read)."""
+    from kg.web import create_app
+
+    folder = tmp_path_factory.mktemp("reports")
+    disk = Store(folder / "store")
+    disk.restore(seed_dump)
+    del disk
+    gc.collect()
+    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
+                                    "audit_log": str(folder / "audit.log")}))
+    yield app.test_client()
+    app.extensions.clear()
+    gc.collect()
+
+
+PAGES = [  # page URL, its /api twin
+    ("/reports", "/api/reports"),
+    ("/reports/coverage?k=3", "/api/reports/coverage?k=3"),
+    ("/reports/interoperability-gaps?data_type=DT.TRK",
+     "/api/reports/interoperability-gaps?data_type=DT.TRK"),
+    ("/gaps?partner=GBR", "/api/gaps?partner=GBR"),
+    ("/matrices", "/api/matrices"),
+    ("/matrices/exchange", "/api/matrices/exchange"),
+    ("/network?data_type=TRK", "/api/network?data_type=TRK"),
+]
+
+
+@pytest.mark.parametrize("page, api", PAGES)
+def test_every_page_renders_and_has_a_json_twin(client, page, api):
+    html = client.get(page, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert html.data.count(b"<h1>") == 1 and b'aria-current="page"' in html.data
+    twin = client.get(page, headers={"Accept": "application/json"}).get_json()
+    joiner = "&" if "?" in page else "?"
+    assert twin == client.get(f"{page}{joiner}format=json").get_json()
+    assert twin == client.get(api).get_json()
+
+
+def test_the_list_names_every_report_with_its_parameters(client):
+    listed = {r["name"]: r for r in client.get("/api/reports").get_json()["reports"]}
+    assert listed.keys() == load_catalogue().keys()
+    assert {"name": "k", "type": "integer", "default": 2} == {
+        k: v for k, v in listed["coverage"]["params"][0].items() if k != "description"}
+
+
+def test_a_parameter_changes_the_results(client):
+    loose = client.get("/api/reports/coverage?k=1").get_json()
+    strict = client.get("/api/reports/coverage?k=4").get_json()
+    assert loose["values"] == {"k": "1"} and loose["count"] < strict["count"]
+    one = client.get("/api/reports/interoperability-gaps?data_type=DT.TRK").get_json()
+    assert one["count"] > 0 and {r["dataType"] for r in one["rows"]} == {
+        "https://w3id.org/csig/datatype/TRK"}
+    assert len(one["severities"]) == one["count"]
+
+
+def test_the_report_form_offers_the_mission_area_scheme(client):
+    html = client.get("/reports/coverage").get_data(as_text=True)
+    assert '<select id="p-mission_area" name="mission_area">' in html
+    assert '<option value="SDA.CA">' in html and 'name="k" type="number"' in html
+
+
+def test_results_download_as_csv_and_sparql_json(client):
+    response = client.get("/reports/coverage?k=3&format=csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers[
+        "Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == client.get("/api/reports/coverage?k=3").get_json()["count"]
+    srj = client.get("/reports/coverage?k=3&format=srj")
+    assert srj.mimetype == "application/sparql-results+json"
+    assert len(srj.get_json()["results"]["bindings"]) == len(rows)
+
+
+def test_bad_parameters_are_refused(client):
+    assert client.get("/api/reports/coverage?k=many").status_code == 400
+    assert client.get("/api/reports/coverage?mission_area=no%20such").status_code == 400
+    assert client.get("/api/reports/stale-data?partner=ZZZ").status_code == 404
+    assert client.get("/api/reports/nothing").status_code == 404
+    page = client.get("/reports/coverage?k=many", headers={"Accept": "text/html"})
+    assert page.status_code == 400 and b"not a valid integer" in page.data
+
+
+@pytest.mark.parametrize("url", ["/api/reports/interoperability-gaps?partner=GBR",
+                                 "/api/gaps?partner=GBR", "/api/network"])
+def test_results_come_from_the_viewers_dataset(client, url):
+    anonymous = client.get(url).get_data(as_text=True)
+    signed_in = client.get(url, headers=GBR).get_data(as_text=True)
+    assert EXERCISE not in anonymous
+    if "network" in url:
+        assert anonymous != signed_in
+    else:
+        assert EXERCISE in signed_in
+
+
+def test_the_whole_gap_report_matches_kg_gaps(client):
+    from kg import gaps
+
+    data = client.get("/api/gaps").get_json()
+    assert [s["name"] for s in data["sections"]] == list(load_catalogue())
+    assert data["summary"].endswith("info") and sum(data["counts"].values()) > 0
+    assert set(data) >= {"network", "network_findings", "adoptions", "levels", "top"}
+    assert gaps.SEVERITIES == ("info", "warning", "violation")
+
+
+def test_the_dashboard_shows_top_findings_by_severity(client):
+    findings = client.get("/api/findings").get_json()
+    assert findings["counts"]["violation"] > 0
+    assert 0 < len(findings["top"]["violation"]) <= 5
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Top findings by severity" in html and findings["top"]["violation"][0]["text"] in html
+
+
+def test_matrices_download_as_csv(client):
+    data = client.get("/api/matrices").get_json()
+    assert data["coverage"]["columns"][0] == "partner" and data["exchange"]["gaps"] > 0
+    body = client.get("/matrices/coverage?format=csv").get_data(as_text=True)
+    assert body.splitlines()[0] == ",".join(data["coverage"]["columns"])
+    assert client.get("/api/matrices/nothing").status_code == 404
+
+
+def test_the_network_marks_islands_bridges_and_cut_partners(client):
+    data = client.get("/api/network").get_json()
+    nodes = {n["code"]: n for n in data["drawing"]["nodes"]}
+    assert len({n["island"] for n in nodes.values()}) == len(data["islands"]) > 1
+    assert all(nodes[p]["cut"] for p in data["articulation_points"])
+    assert sum(e["bridge"] for e in data["drawing"]["edges"]) == len(data["bridges"])
+    assert data["adoptions"] and data["levels"]["partners"] == sorted(nodes)
+    html = client.get("/network", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert html.count('<svg class="network"') == 1 and 'class="edge exact bridge"' in html
+    again = client.get("/api/network").get_json()
+    assert again == data  # the layout is deterministic
+    filtered = client.get("/api/network?data_type=DT.TRK").get_json()
+    assert filtered["data_type"] == "TRK" and len(filtered["drawing"]["nodes"]) < len(nodes)
+
+
+def test_the_openapi_description_lists_the_new_routes():
+    paths = document()["paths"]
+    assert {"/api/reports", "/api/gaps", "/api/findings", "/api/matrices",
+            "/api/matrices/{kind}", "/api/network"} <= paths.keys()
+    coverage = {p["name"]: p["schema"] for p in paths["/api/reports/coverage"]["get"][
+        "parameters"]}
+    assert coverage["k"]["type"] == "integer" and "pattern" in coverage["mission_area"]
