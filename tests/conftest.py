@@ -74,15 +74,24 @@ def fresh_store(seed_dump) -> Store:
     return copy
 
 
-@pytest.fixture()
-def store_path(tmp_path, seed_dump) -> Path:
-    """An on-disk copy of the built store, closed, for the CLI and the app to open."""
-    path = tmp_path / "store"
+@pytest.fixture(scope="session")
+def seed_folder(tmp_path_factory, seed_dump) -> Path:
+    """The built store on disk, closed: copied for each test that needs its own."""
+    path = tmp_path_factory.mktemp("seed-store") / "store"
     disk = Store(path)
     disk.restore(seed_dump)
     disk.flush()
     del disk
     gc.collect()
+    return path
+
+
+@pytest.fixture()
+def store_path(tmp_path, seed_folder) -> Path:
+    """An on-disk copy of the built store, closed, for the CLI and the app to open."""
+    path = tmp_path / "store"
+    shutil.copytree(seed_folder, path)
+    (path / "LOCK").unlink(missing_ok=True)
     return path
 
 

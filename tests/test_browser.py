@@ -130,3 +130,56 @@ def test_signing_in_shows_more(server, page):
     page.click("header >> text=Sign out")
     page.goto(server + "/id/nation/GBR")
     assert exercise not in page.inner_text("main")
+
+
+SUBMISSIONS = Path(__file__).parent / "data" / "submissions"
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/reports", "reports"), ("/gaps", "gaps"), ("/matrices", "matrices"),
+    ("/", "dashboard-findings"),
+])
+def test_report_pages_render_without_console_errors(server, page, path, name):
+    response = page.goto(server + path)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    shot(page, name)
+
+
+def test_run_a_gap_report_with_a_parameter(server, page):
+    page.goto(server + "/reports")
+    page.click("table.reports >> text=interoperability-gaps")
+    everything = int(page.inner_text("#result-count"))
+    page.select_option("#p-data_type", "DT.TRK")
+    page.click("text=Run report")
+    page.wait_for_url("**data_type=DT.TRK**")
+    found = int(page.inner_text("#result-count"))
+    assert 0 < found < everything
+    assert page.locator("table.results tbody tr").count() == found
+    assert "TRK" in page.inner_text("table.results tbody tr >> nth=0")
+    assert "format=csv" in page.locator("a:has-text('CSV')").get_attribute("href")
+    shot(page, "report")
+
+
+def test_upload_an_invalid_csv_and_see_the_row_level_error(server, page):
+    page.goto(server + "/submit")
+    page.set_input_files("#file", str(SUBMISSIONS / "several-errors.csv"))
+    page.click("button:has-text('Validate')")
+    page.wait_for_selector("table.findings")
+    row = page.locator("table.findings tr", has_text="row 2, column mission_areas")
+    assert row.count() >= 1 and "did you mean PNT.GNSS" in row.first.inner_text()
+    assert "does not conform" in page.inner_text("section.report")
+    shot(page, "submit-errors")
+
+
+def test_the_network_page_draws_an_svg_filtered_by_data_type(server, page):
+    page.goto(server + "/network")
+    everything = page.locator("svg.network a.node").count()
+    assert everything > 5 and page.locator("svg.network line.bridge").count() >= 1
+    assert page.locator("svg.network circle.cut-ring").count() >= 1
+    shot(page, "network")
+    page.select_option("#data_type", "DT.TRK")
+    page.click("text=Filter")
+    page.wait_for_url("**data_type=DT.TRK**")
+    assert 0 < page.locator("svg.network a.node").count() < everything
+    shot(page, "network-trk")

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import gc
 import re
+import socket
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import pytest
 from kg.access import viewer_dataset
 from kg.errors import KGError
 from kg.settings import ROOT, load_settings
-from kg.sparql import run_query
+from kg.sparql import QueryError, run_query
 from kg.store import Store
 from kg.users import hash_token, load_users, viewer_of
 
@@ -341,6 +342,8 @@ def real_outcome(store: Store, dataset, text: str) -> tuple:
         result = run_query(store, text, dataset)
     except KGError as err:
         return _error(str(err))
+    except Exception as err:  # noqa: BLE001 - anything else is a difference, reported as such
+        return ("crash", repr(err))
     if result.form == "ask":
         return ("ask", result.boolean)
     if result.form == "graph":
@@ -366,10 +369,27 @@ def expected_outcome(key: str, query: LeakQuery, nowhere: tuple) -> tuple:
 
 def same(expected: tuple, got: tuple) -> bool:
     if expected[0] == "refused":
-        return got[0] == "error"
+        return got[0] == "error" and "is not allowed" in got[1]
     if expected[0] == "syntax":
         return got[0] == "error" and "malformed" in got[1]
     return expected == got
+
+
+# Differences found by this suite that are not leaks (the viewer's dataset still bounds the
+# answer) or are hardening holes with their own failing test below. Each pair is still run and
+# counted; it is reported apart from the differences the suite fails on.
+KNOWN = {
+    "35-count-everything": "the default graph is a multiset union: a triple in two visible "
+                           "graphs counts twice (SPARQL's default graph is their RDF merge)",
+    "27-from-relative-base": "FROM <relative> is checked unresolved, so a visible graph is "
+                             "refused",
+    "28-from-prefixed-name": "FROM prefix:name is not seen, so it is silently ignored instead "
+                             "of scoping (visible) or being refused (hidden)",
+    "29-from-named-prefixed-name": "FROM NAMED prefix:name is read as <prefix>, so a visible "
+                                   "graph is refused",
+    "78-service-hidden-by-quote": "SERVICE after <'> is taken for part of a string and is "
+                                  "not refused: an outbound request (SSRF)",
+}
 
 
 def describe(expected: tuple, got: tuple) -> str:
@@ -447,7 +467,7 @@ def test_viewer_datasets_hold_the_independent_graphs(store, viewers):
 def test_leak_suite(store, viewers):
     """Every (viewer, query) answer through run_query equals the independent copy's answer."""
     queries = leak_queries()
-    differences, pairs = [], 0
+    differences, known, pairs = [], [], 0
     for key in VIEWERS:
         dataset = real_dataset(store, viewers, key)
         nowhere = real_outcome(store, dataset, f"SELECT * FROM <{NOWHERE}> {{ ?s ?p ?o }}")
@@ -457,9 +477,10 @@ def test_leak_suite(store, viewers):
             got = real_outcome(store, dataset, query.text)
             expected = expected_outcome(key, query, nowhere)
             if not same(expected, got):
-                differences.append(f"{key} × {query.name}: {describe(expected, got)}")
-    print(f"leak suite: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} pairs, "
-          f"{len(differences)} differences")
+                line = f"{key} × {query.name}: {describe(expected, got)}"
+                (known if query.name in KNOWN else differences).append(line)
+    print(f"\nleak suite: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} pairs, "
+          f"{len(differences)} differences, {len(known)} known (see KNOWN)")
     assert not differences, "\n".join(differences)
 
 
@@ -511,7 +532,7 @@ def http_outcome(client, key: str, text: str, **graphs) -> tuple:
 def test_leak_suite_over_http(http):
     """A subset of the queries through /sparql with each viewer's bearer token."""
     queries = [q for q in leak_queries() if q.http]
-    differences, pairs = [], 0
+    differences, known, pairs = [], [], 0
     for key in VIEWERS:
         nowhere = http_outcome(http, key, f"SELECT * FROM <{NOWHERE}> {{ ?s ?p ?o }}")
         assert nowhere[0] == "error"
@@ -520,9 +541,10 @@ def test_leak_suite_over_http(http):
             got = http_outcome(http, key, query.text)
             expected = expected_outcome(key, query, nowhere)
             if not same(expected, got):
-                differences.append(f"{key} × {query.name}: {describe(expected, got)}")
-    print(f"leak suite over HTTP: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} "
-          f"pairs, {len(differences)} differences")
+                line = f"{key} × {query.name}: {describe(expected, got)}"
+                (known if query.name in KNOWN else differences).append(line)
+    print(f"\nleak suite over HTTP: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} "
+          f"pairs, {len(differences)} differences, {len(known)} known (see KNOWN)")
     assert not differences, "\n".join(differences)
 
 
@@ -531,7 +553,8 @@ def test_protocol_graph_parameters(http):
     found = model()
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     named = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    graphs = sorted(found.partner_graphs()) + [GRAPH + "meta", GRAPH + "history/USA/1/us-s-nf"]
+    graphs = sorted(r.graph for r in found.records if not r.public)
+    graphs += [GRAPH + "partner/USA/us-u", GRAPH + "meta", GRAPH + "history/USA/1/us-s-nf"]
     differences, pairs = [], 0
     for key in VIEWERS:
         visible = found.graphs(found.viewers[key])
@@ -549,3 +572,66 @@ def test_protocol_graph_parameters(http):
                     differences.append(f"{key} {parameter}={graph}: {describe(expected, got)}")
     print(f"protocol graph parameters: {pairs} pairs, {len(differences)} differences")
     assert not differences, "\n".join(differences)
+
+
+# --- minimal reproductions of what the suite found --------------------------------------------
+
+
+def test_service_hidden_behind_a_quote_is_refused(store):
+    """SECURITY: `<'>` desynchronises kg.sparql.inspect, and SERVICE then reaches the network.
+
+    Reproduction: `SELECT * WHERE { BIND((1<'>') AS ?z) SERVICE <http://127.0.0.1:PORT/>
+    { ?s ?p ?o } BIND('' AS ?w) }` through run_query (or POST /sparql, any viewer): the
+    tokenizer reads `<'>` as an IRI, then takes `') AS ?z) SERVICE ... BIND('` for a string.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    text = (f"SELECT * WHERE {{ BIND((1<'>') AS ?z) SERVICE SILENT <http://127.0.0.1:{port}/> "
+            "{ ?s ?p ?o } BIND('' AS ?w) }")
+    try:
+        with pytest.raises(QueryError, match="SERVICE is not allowed"):
+            run_query(store, text, viewer_dataset(store))
+    finally:
+        try:
+            connection, _ = listener.accept()
+            connection.close()
+            reached = 1
+        except TimeoutError:
+            reached = 0
+        listener.close()
+    assert reached == 0, "the SERVICE request reached the local listener"
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN["35-count-everything"])
+def test_default_graph_is_a_set_union(store):
+    """A statement asserted in two public reference graphs must count once, not twice."""
+    text = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/csig/id/org/USSF> ?p ?o }"
+    expected = outcome_of(copy_of("anonymous").query(text))
+    assert real_outcome(store, viewer_dataset(store), text) == expected
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN["28-from-prefixed-name"])
+def test_from_prefixed_name_of_a_hidden_graph_is_refused(store):
+    text = (f"PREFIX gp: <{GRAPH}partner/USA/> "
+            "SELECT (COUNT(*) AS ?n) FROM gp:us-s-nf WHERE { ?s ?p ?o }")
+    assert real_outcome(store, viewer_dataset(store), text)[0] == "error"
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN["27-from-relative-base"])
+def test_from_relative_iri_of_a_visible_graph_is_allowed(store):
+    text = (f"BASE <{GRAPH}partner/USA/> "
+            "SELECT (COUNT(*) AS ?n) FROM <us-u> WHERE { ?s ?p ?o }")
+    expected = outcome_of(copy_of("anonymous").query(text))
+    assert real_outcome(store, viewer_dataset(store), text) == expected
+
+
+@pytest.mark.xfail(strict=True, reason=KNOWN["29-from-named-prefixed-name"])
+def test_from_named_prefixed_name_of_a_visible_graph_is_allowed(store):
+    text = (f"PREFIX gp: <{GRAPH}partner/USA/> "
+            "SELECT ?g (COUNT(*) AS ?n) FROM NAMED gp:us-u WHERE { GRAPH ?g { ?s ?p ?o } } "
+            "GROUP BY ?g")
+    expected = outcome_of(copy_of("anonymous").query(text))
+    assert real_outcome(store, viewer_dataset(store), text) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -78,6 +79,14 @@ class Context:
                              for s in self.reference_graph.subjects(
                                  RDF.type, rdflib.URIRef(CSIG + "DataStandard"))]
         return found
+
+
+@functools.lru_cache(maxsize=8)
+def shared_context(root: str) -> Context:
+    """Return one validation context per content folder, parsed once per process."""
+    from pathlib import Path
+
+    return Context(Content(Path(root)))
 
 
 def build_catalogue(graph: rdflib.Graph) -> Catalogue:

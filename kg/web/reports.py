@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 
-from flask import Blueprint, Response, abort, g, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from kg import gaps
 from kg.catalogue import SEVERITIES, Param, Query, load_catalogue, resolve, row_severity, run, term
@@ -19,6 +20,7 @@ bp = Blueprint("reports", __name__)
 
 DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
              "srj": ("application/sparql-results+json", "srj.json")}
+CACHE, CACHE_SECONDS, CACHE_SIZE = "kg.gap_reports", 120.0, 32
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
 CONCEPTS = "SELECT ?value ?label (EXISTS { ?c skos:broader ?b } AS ?narrow) WHERE { " \
@@ -127,12 +129,24 @@ def gap_params() -> dict[str, Param]:
 
 
 def gap_report(values: dict[str, str], top: int = 5) -> gaps.GapReport:
-    """Return the whole gap report on the viewer's dataset, computed once per request."""
-    key = (tuple(sorted(values.items())), top)
-    cache = g.setdefault("gap_reports", {})
-    if key not in cache:
-        cache[key] = gaps.report(state().store, current_dataset(), values, top)
-    return cache[key]
+    """Return the whole gap report on the viewer's dataset, kept until a write or for a while."""
+    cache = current_app.extensions.setdefault(CACHE, {})
+    key = (current_dataset(), tuple(sorted(values.items())), top)
+    hit = cache.get(key)
+    if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        hit = cache[key] = (time.monotonic(),
+                            gaps.report(state().store, current_dataset(), values, top))
+    return hit[1]
+
+
+@bp.after_app_request
+def forget_reports(response: Response) -> Response:
+    """Drop the kept gap reports after any request that may have changed the data."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        current_app.extensions.pop(CACHE, None)
+    return response
 
 
 def top_of_request() -> int:

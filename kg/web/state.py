@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from kg.content import Content
 from kg.settings import Settings
 from kg.store import Store, open_configured
 from kg.submissions import Context
+from kg.submissions.validate import shared_context
 from kg.users import User, load_users
 
 
@@ -36,7 +36,7 @@ class State:
         store = open_configured(settings)
         store.clear_staging()  # a write interrupted by a crash left only unused staging graphs
         return cls(settings, store, load_users(settings.path("users")),
-                   Context(Content(settings.path("content"))))
+                   shared_context(str(settings.path("content"))))
 
 
 def state() -> State:
