@@ -55,6 +55,7 @@ class Vocab:
     kinds: list[str]
     orbits: list[str]
     statuses: list[str]
+    current: set[str]  # standard keys with lifecycle current and no replacement
 
 
 def parse_size(text: str) -> int:
@@ -98,7 +99,16 @@ def load_vocab(root: Path = ROOT) -> Vocab:
                  _concepts(vocab / "kinds.ttl", "kind/"),
                  _concepts(vocab / "orbits.ttl", "orbit/"),
                  [s for s in _concepts(vocab / "statuses.ttl", "status/")
-                  if s not in ("retired", "cancelled")])
+                  if s not in ("retired", "cancelled")], _current(standards))
+
+
+def _current(triples: list[ox.Triple]) -> set[str]:
+    """Return the keys of current standards: lifecycle current, not replaced."""
+    life = PREFIXES["lifecycle"] + "current"
+    now = {t.subject.value for t in triples if t.object.value == life}
+    gone = {t.subject.value for t in triples if t.predicate.value in (
+        PREFIXES["dcterms"] + "isReplacedBy", CSIG + "functionallySupersededBy")}
+    return {s.rsplit("/", 1)[-1] for s in now - gone}
 
 
 def _concepts(path: Path, namespace: str) -> list[str]:
@@ -137,8 +147,12 @@ def _marking(rng: random.Random, vocab: Vocab, nation: str) -> list[str]:
 
 def _preferences(rng: random.Random, vocab: Vocab) -> dict[str, list[str]]:
     """Return a partner's preferred standards per data type (one or two)."""
-    return {d: rng.sample(stds, min(len(stds), rng.choice((1, 1, 2))))
-            for d, stds in vocab.carriers.items()}
+    out = {}
+    for dtype, stds in vocab.carriers.items():
+        fresh = [s for s in stds if s in vocab.current] or stds
+        pool = fresh if rng.random() < 0.9 else stds
+        out[dtype] = rng.sample(pool, min(len(pool), rng.choice((1, 1, 2))))
+    return out
 
 
 def capability(rng: random.Random, vocab: Vocab, nation: str, n: int, prefs: dict) -> str:
@@ -148,7 +162,7 @@ def capability(rng: random.Random, vocab: Vocab, nation: str, n: int, prefs: dic
     lines, parts = [], []
     for k in range(1, rng.randint(2, 6) + 1):
         dtype = rng.choice(vocab.required if rng.random() < 0.8 else list(vocab.carriers))
-        pool = prefs[dtype] if rng.random() < 0.9 else vocab.carriers[dtype]
+        pool = prefs[dtype] if rng.random() < 0.97 else vocab.carriers[dtype]
         way = "produces" if rng.random() < 0.55 else "consumes"
         node = f"<{ID}capability/{ident}/interface/{k}>"
         parts.append(f"csig:{way} {node}")
@@ -157,7 +171,8 @@ def capability(rng: random.Random, vocab: Vocab, nation: str, n: int, prefs: dic
     mark = f"<{ID}capability/{ident}/marking>"
     lines.append(f"{mark} a csig:Marking ; csig:markingSystem cls:US ; "
                  + " ; ".join(_marking(rng, vocab, nation)) + " .")
-    day = f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    year = rng.randint(2025, 2026) if rng.random() < 0.9 else rng.randint(2019, 2024)
+    day = f"{year}-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
     head = [f"{iri} a csig:Capability", f'dcterms:identifier "{ident}"',
             f'rdfs:label "Synthetic {nation} capability {n}"@en',
             f"csig:providedBy nation:{nation}", f"csig:missionArea ma:{rng.choice(vocab.areas)}",

@@ -222,3 +222,23 @@ def test_empty_store_accepts_a_first_version(context):
     store = Store()
     outcome = submit(store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "t")
     assert outcome.acceptance.version == 1
+
+
+def test_validation_does_not_reveal_whether_a_hidden_resource_exists(context):
+    """A reference to a hidden capability and to a missing one give the same report."""
+    base = (EXAMPLES / "capabilities.ttl").read_text()
+
+    def report_for(target: str) -> list[tuple]:
+        text = base.replace("csig:exerciseData true ;\n    dcterms:source <https://w3id.org/"
+                            "csig/id/exercise> ;\n    csig:produces",
+                            f"csig:exerciseData true ;\n    csig:hostedOn <{target}> ;\n    "
+                            "dcterms:source <https://w3id.org/csig/id/exercise> ;\n    "
+                            "csig:produces", 1)
+        assert f"csig:hostedOn <{target}>" in text
+        report = check(read_bytes(text.encode(), "x.ttl", "turtle", context.catalogue), context)
+        return sorted((f.severity, f.field, f.message.replace(target, "X"), f.hint)
+                      for f in report.findings)
+
+    hidden = "https://w3id.org/csig/id/capability/exercise-deep-space-tracking-feed"
+    missing = "https://w3id.org/csig/id/capability/does-not-exist-anywhere"
+    assert report_for(hidden) == report_for(missing)
