@@ -48,7 +48,6 @@ def build_store(folder: Path, path: Path | None = None, content: Content | None 
     content = content or Content(ROOT)
     store = Store(path)
     total = build_public(store, content)
-    store.rebuild_views()
     levels = ranks(Context(content))
     files = sorted(folder.glob("*.ttl"))
     for i, file in enumerate(files, 1):

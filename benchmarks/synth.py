@@ -140,7 +140,8 @@ def _marking(rng: random.Random, vocab: Vocab, nation: str) -> list[str]:
         names = [f"nation:{n}" for n in sorted(set(rel))] + shared
         text = ", ".join(sorted(set(rel)) + [c.split(":")[1] for c in shared])
         return ["csig:classification cls:US-S", "csig:disseminationControl dissem:REL",
-                f"csig:releasableTo {', '.join(names)}", f'csig:markingText "SECRET//REL TO {text}"']
+                f"csig:releasableTo {', '.join(names)}",
+                f'csig:markingText "SECRET//REL TO {text}"']
     return ["csig:classification cls:US-S", "csig:disseminationControl dissem:NOFORN",
             'csig:markingText "SECRET//NOFORN"']
 

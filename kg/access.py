@@ -158,6 +158,13 @@ def _org_iri(viewer: Viewer) -> str | None:
     return f"{PREFIXES['id']}coalition/{viewer.organisation}"
 
 
+def materialised(store: Store, graphs: list[str]) -> Dataset:
+    """Return the dataset of `graphs`, reading their view graph (see kg.views)."""
+    from kg.views import materialised as through_view
+
+    return through_view(store, graphs)
+
+
 def viewer_dataset(store: Store, viewer: Viewer = ANONYMOUS) -> Dataset:
     """Return the dataset `viewer` may query: public graphs plus releasable partner graphs."""
     entries = partner_graphs(store)
@@ -168,9 +175,10 @@ def viewer_dataset(store: Store, viewer: Viewer = ANONYMOUS) -> Dataset:
                 coalitions |= coalitions_of(store, who)
     visible = public_base_graphs(store)
     visible += [e.graph for e in entries if may_see(viewer, e, coalitions)]
-    return Dataset.of(visible)
+    return materialised(store, visible)
 
 
 def full_dataset(store: Store) -> Dataset:
     """Return every current graph: what an administrator on the command line sees."""
-    return Dataset.of(public_base_graphs(store) + [e.graph for e in partner_graphs(store)])
+    return materialised(store, public_base_graphs(store) +
+                        [e.graph for e in partner_graphs(store)])

@@ -11,9 +11,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.namespaces import GRAPH
+from kg.namespaces import CSIG, GRAPH
 
 STAGING = GRAPH + "staging/"
+META = GRAPH + "meta"
+GENERATION = CSIG + "generation"
+# Every change made through `replace` bumps the store's generation, in the same transaction,
+# so derived graphs (views) know when they are stale.
+BUMP = (f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
+        f"INSERT {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?next }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
+        f"BIND(COALESCE(?n + 1, 1) AS ?next) }}")
 DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
@@ -103,6 +111,7 @@ class Store:
         ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
         if update:
             ops.append(update)
+        ops.append(BUMP)
         try:
             self._ox.update(" ;\n".join(ops))
         except OSError as err:
@@ -119,6 +128,11 @@ class Store:
             self.clear_staging()
         except OSError:
             pass
+
+    def generation(self) -> int:
+        """Return how many changes `replace` has made to the store."""
+        rows = self.select(f"SELECT ?n WHERE {{ <{META}> <{GENERATION}> ?n }}", Dataset((META,)))
+        return int(rows[0]["n"].value) if rows else 0
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update as one transaction."""

@@ -67,7 +67,9 @@ def test_coverage(scenario):
 
 
 def test_interoperability_gaps(scenario):
-    found = rows(scenario, "interoperability-gaps", ("ier", "producer", "consumer"))
+    found = rows(scenario, "interoperability-gaps", ("ier", "producer", "consumer", "pairs"))
+    assert {r[3] for r in found} == {"1"}  # one capability pair per partner pair here
+    found = {r[:3] for r in found}
     assert found == {("SDA-1", "gb-radar", "us-centre"), ("SDA-1", "fr-radar", "gb-cell"),
                      ("SDA-3", "fr-radar", "us-centre"), ("SDA-3", "jp-radar", "us-centre")}
     assert ("SDA-1", "us-radar", "gb-cell") not in found  # same family: a version mismatch
@@ -76,10 +78,11 @@ def test_interoperability_gaps(scenario):
 
 
 def test_version_mismatch(scenario):
-    found = rows(scenario, "version-mismatch", ("producer", "consumer", "producerStandard",
-                                                "consumerStandard"))
-    assert found == {("us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1"),
-                     ("us-secret-feed", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1")}
+    # one row per requirement and partner pair: us-radar and us-secret-feed -> gb-cell, counted
+    found = rows(scenario, "version-mismatch", ("producerPartner", "consumerPartner", "pairs",
+                                                "producer", "consumer", "producerStandards",
+                                                "consumerStandards"))
+    assert found == {("USA", "GBR", "2", "us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1")}
 
 
 def test_over_classification_uses_only_what_the_viewer_sees(scenario):

@@ -9,10 +9,15 @@ import rdflib.compare
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
 from kg.errors import KGError
-from kg.namespaces import GRAPH, ONTOLOGY_GRAPH, partner_graph
+from kg.namespaces import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, partner_graph
 from kg.store import Dataset, Store
 
 A, P = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
+
+
+def data_graphs(store: Store) -> list[str]:
+    """Return the graphs holding data, without the store's own meta graph."""
+    return [g for g in store.graphs() if g != META_GRAPH]
 
 
 def triple(value: str) -> ox.Triple:
@@ -53,7 +58,7 @@ def test_restore_of_a_broken_dump_leaves_the_store_unchanged(tmp_path):
     bad.write_text('<http://a> <http://p> "x" <http://g/2> .\n<http://a> <http://p> .\n')
     with pytest.raises(KGError, match="bad.nq"):
         store.restore(bad)
-    assert store.graphs() == ["http://g/1"]
+    assert data_graphs(store) == ["http://g/1"]
 
 
 def test_replace_is_atomic_when_the_switch_fails():
@@ -62,14 +67,14 @@ def test_replace_is_atomic_when_the_switch_fails():
     with pytest.raises(SyntaxError):
         store.replace({"http://g/1": [triple("new")]}, update="THIS IS NOT SPARQL")
     assert [t.object.value for t in store.triples("http://g/1")] == ["old"]
-    assert store.graphs() == ["http://g/1"]
+    assert data_graphs(store) == ["http://g/1"]
 
 
 def test_replace_drops_and_moves_in_one_step():
     store = Store()
     store.replace({"http://g/1": [triple("a")], "http://g/2": [triple("b")]})
     store.replace({"http://g/3": [triple("c")]}, drop=["http://g/1", "http://g/2"])
-    assert store.graphs() == ["http://g/3"]
+    assert data_graphs(store) == ["http://g/3"]
 
 
 def test_anonymous_viewers_see_public_graphs_only(store):
@@ -97,3 +102,33 @@ def test_a_cleared_viewer_of_a_listed_nation_sees_released_graphs(store):
 
 def test_an_empty_dataset_answers_nothing(store):
     assert store.select("SELECT * WHERE { ?s ?p ?o }", Dataset(())) == []
+
+
+def test_views_equal_the_union_of_their_graphs_after_every_kind_of_change(fresh_store, context):
+    from kg.settings import ROOT
+    from kg.submissions import read, rollback, submit, withdraw
+
+    gbr = Viewer("gbr", nation="GBR", clearance=3, anonymous=False)
+
+    def check_views():
+        for viewer in (ANONYMOUS, gbr):
+            dataset = viewer_dataset(fresh_store, viewer)
+            assert len(dataset.default) == 1 and dataset.default[0].startswith(GRAPH + "view/")
+            assert dataset.default[0] not in dataset.named
+            union = {str(t) for g in dataset.named for t in fresh_store.triples(g)}
+            assert {str(t) for t in fresh_store.triples(dataset.default[0])} == union
+
+    check_views()
+    example = ROOT / "data" / "examples" / "capabilities.csv"
+    submit(fresh_store, read(example, context), context, "GBR", "t")
+    check_views()
+    rollback(fresh_store, context, "GBR", 1, "t")
+    check_views()
+    withdraw(fresh_store, context, "NZL", "t")
+    check_views()
+
+
+def test_graph_enumeration_never_shows_a_view(store):
+    dataset = viewer_dataset(store, ANONYMOUS)
+    rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset)
+    assert rows and not [r for r in rows if "/graph/view/" in r["g"].value]

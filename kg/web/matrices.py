@@ -39,9 +39,10 @@ def matrices():
     return answer("matrices.html", **{k: as_data(k, build(k)) for k in KINDS})
 
 
-@api_route(bp, "/matrices/<kind>", "/api/matrices/<kind>")
-def matrix(kind: str):
+@api_route(bp, "/matrices/<matrix>", "/api/matrices/<matrix>")
+def matrix(matrix: str):
     """Show one matrix, or download it as CSV with ?format=csv."""
+    kind = matrix
     if kind not in KINDS:
         abort(404, description=f"no matrix {kind!r}; there are {', '.join(KINDS)}")
     table = build(kind)

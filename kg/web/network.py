@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 
 import networkx as nx
-from flask import Blueprint, request
+from flask import Blueprint
 
 from kg.analysis import Model, analyse, levels, load_model, partner_network, recommend
 from kg.analysis.levels import NAMES
@@ -14,7 +14,7 @@ from kg.analysis.model import short
 from kg.catalogue import Param, term
 from kg.web.auth import current_dataset
 from kg.web.pages import answer, api_route
-from kg.web.reports import options
+from kg.web.reports import options, values_of
 from kg.web.state import state
 
 bp = Blueprint("network", __name__)
@@ -22,14 +22,14 @@ WIDTH, HEIGHT, MARGIN = 760, 520, 48
 
 
 def spring(graph: nx.Graph, rounds: int = 300) -> dict[str, list[float]]:
-    """Return a force-directed layout in the unit square, starting from a circle (no numpy)."""
+    """Return a force-directed layout of a connected graph, starting from a circle (no numpy)."""
     nodes = sorted(graph)
     n = len(nodes)
     pos = {v: [math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)]
            for i, v in enumerate(nodes)}
     k = 1.6 / math.sqrt(n)
     for step in range(rounds):
-        move = {v: [-0.08 * pos[v][0], -0.08 * pos[v][1]] for v in nodes}  # gravity
+        move = {v: [0.0, 0.0] for v in nodes}
         for i, a in enumerate(nodes):
             for b in nodes[i + 1:]:
                 dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
@@ -46,23 +46,40 @@ def spring(graph: nx.Graph, rounds: int = 300) -> dict[str, list[float]]:
     return pos
 
 
+def fit(pos: dict, box: tuple[float, float, float, float]) -> dict[str, tuple[float, float]]:
+    """Scale positions into a box (left, top, right, bottom); one node goes to its centre."""
+    left, top, right, bottom = box
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    return {v: (round(left + ((x - min(xs)) / span_x if span_x else 0.5) * (right - left), 1),
+                round(top + ((y - min(ys)) / span_y if span_y else 0.5) * (bottom - top), 1))
+            for v, (x, y) in pos.items()}
+
+
 def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Return deterministic SVG coordinates: a force-directed layout, scaled to the box."""
-    if not graph:
+    """Return deterministic SVG coordinates: the largest island in the main area, the other
+    islands stacked in a column on the right."""
+    islands = sorted((sorted(c) for c in nx.connected_components(graph)),
+                     key=lambda c: (-len(c), c))
+    if not islands:
         return {}
-    pos = spring(graph)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {node: (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
-                   round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
-            for node, (x, y) in pos.items()}
+    side = WIDTH - MARGIN - 90 if len(islands) > 1 else WIDTH - MARGIN
+    out = fit(spring(graph.subgraph(islands[0])), (MARGIN, MARGIN, side - 60, HEIGHT - MARGIN))
+    rest = islands[1:]
+    slot = (HEIGHT - 2 * MARGIN) / max(sum(len(c) for c in rest), 1)
+    top = MARGIN
+    for island in rest:
+        height = slot * len(island)
+        box = (side, top + min(slot, height) / 2, WIDTH - MARGIN, top + height - slot / 2)
+        out |= fit(spring(graph.subgraph(island)), box)
+        top += height
+    return out
 
 
 def drawing(model: Model, data_type: str | None) -> dict:
-    """Return the nodes and edges to draw, placed as in the unfiltered network."""
-    pos = layout(partner_network(model))
+    """Return the nodes and edges to draw, with the findings they show."""
     graph = partner_network(model, data_type)
+    pos = layout(graph)
     found = analyse(model, data_type)
     island = {code: i for i, members in enumerate(found.islands) for code in members}
     bridges = {tuple(b) for b in found.bridges}
@@ -112,8 +129,9 @@ def data_type_choices(model: Model) -> list[dict]:
 @api_route(bp, "/network", "/api/network")
 def network():
     """Show the partner network, filterable by data type, with adoptions and levels."""
-    chosen = request.args.get("data_type", "").strip()
-    dtype = term(Param("data_type", "data-type"), chosen).value if chosen else None
+    param = Param("data_type", "data-type")
+    chosen = values_of({"data_type": param}).get("data_type")
+    dtype = term(param, chosen).value if chosen else None
     model = load_model(state().store, current_dataset())
     choices = data_type_choices(model)
     if dtype:

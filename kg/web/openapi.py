@@ -32,11 +32,17 @@ ROUTES = (
           ("data_type", "data-type"), ("top", "top"))),
     ("/api/findings", "The dashboard's top findings by severity", (), ()),
     ("/api/matrices", "The coverage and information exchange matrices", (), ()),
-    ("/api/matrices/{kind}", "One matrix: coverage or exchange", ("kind",), ()),
+    ("/api/matrices/coverage", "Capabilities per partner and top-level mission area (CV-6-like)",
+     (), ()),
+    ("/api/matrices/exchange", "Producer x consumer x data type: common standard or GAP",
+     (), ()),
     ("/api/network", "The partner interoperability network, adoptions and levels",
      (), (("data_type", "data-type"),)),
 )
-KINDS = {"kind_": ["nation", "org", "coalition"], "kind": ["coverage", "exchange"]}
+ROUTES += tuple(  # each named report, with its own typed parameters
+    (f"/api/reports/{q.name}", q.summary, (), tuple((p.name, p.type) for p in q.params.values()))
+    for q in load_catalogue().values())
+KINDS = {"kind_": ["nation", "org", "coalition"]}
 CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}
 TYPES = {"integer": {"type": "integer", "minimum": 0, "maximum": 100000},
          "top": {"type": "integer", "minimum": 0, "maximum": 20},
@@ -66,13 +72,6 @@ def operation(summary: str, path_params: tuple, query_params: tuple) -> dict:
                        else parameter(q, "query") for q in query_params]}}
 
 
-def report_paths() -> dict:
-    """Return a path for each named report of the catalogue, with its typed parameters."""
-    return {f"/api/reports/{q.name}": operation(
-        q.summary, (), tuple((p.name, p.type) for p in q.params.values()))
-        for q in load_catalogue().values()}
-
-
 def document() -> dict:
     """Return the OpenAPI 3.0 document describing /api."""
     return {
@@ -81,8 +80,7 @@ def document() -> dict:
                  "description": "JSON twins of the explorer's pages. Every answer comes from "
                                 "the caller's viewer dataset; send 'Authorization: Bearer "
                                 "TOKEN' to see what is releasable to you."},
-        "paths": {**{path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
-                  **report_paths()},
+        "paths": {path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{}, {"bearer": []}],
     }

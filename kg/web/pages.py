@@ -123,13 +123,17 @@ def coverage() -> dict:
 @bp.get("/")
 def home():
     """Show the dashboard: counts, the coverage heat map and the top findings by severity."""
+    from kg.errors import KGError
     from kg.web.reports import top_findings
 
     counts = stats(state().store, current_viewer())
     if wants_json():
         return jsonify(counts)
-    return render_template("home.html", counts=counts, coverage=coverage(),
-                           findings=top_findings())
+    try:
+        findings = top_findings()
+    except KGError as err:  # one broken report must not take the dashboard down
+        findings = {"error": str(err)}
+    return render_template("home.html", counts=counts, coverage=coverage(), findings=findings)
 
 
 @bp.get("/api/stats")

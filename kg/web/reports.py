@@ -20,6 +20,7 @@ bp = Blueprint("reports", __name__)
 
 DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
              "srj": ("application/sparql-results+json", "srj.json")}
+MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
 CACHE, CACHE_SECONDS, CACHE_SIZE = "kg.gap_reports", 120.0, 32
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
@@ -62,14 +63,19 @@ def entry(query: Query) -> dict:
 
 
 def values_of(params: dict[str, Param]) -> dict[str, str]:
-    """Return the values the request gives for these parameters; blank ones are left out."""
-    return {k: request.args[k].strip() for k in params if request.args.get(k, "").strip()}
+    """Return the values the request gives for these parameters; a form's blanks mean unset."""
+    values = {k: request.args[k].strip() for k in params if k in request.args}
+    if request.path.startswith("/api/") and "" in values.values():
+        raise KGError("give each parameter a value, or leave it out")
+    return {k: v for k, v in values.items() if v}
 
 
 def check(params: dict[str, Param], values: dict[str, str]) -> None:
     """Raise for a malformed value (400); answer 404 for a partner the viewer cannot see."""
     for name, value in values.items():
-        term(params[name], value)
+        found = term(params[name], value)
+        if params[name].type == "integer" and not 0 <= int(found.value) <= MOST:
+            raise KGError(f"parameter {name}: give a whole number from 0 to {MOST}")
         try:
             resolve(state().store, current_dataset(), params[name], value)
         except KGError as err:
@@ -151,7 +157,9 @@ def forget_reports(response: Response) -> Response:
 
 def top_of_request() -> int:
     """Return how many adoptions the request asks for (0-20, default 5)."""
-    text = request.args.get("top", "5").strip() or "5"
+    text = request.args.get("top", "5").strip()
+    if not text and not request.path.startswith("/api/"):
+        text = "5"
     if not text.isdigit() or int(text) > 20:
         raise KGError(f"top: {text!r} is not a whole number from 0 to 20")
     return int(text)
@@ -184,7 +192,19 @@ def top_findings(limit: int = 5) -> dict:
     sections = [{"name": s.name, "summary": s.summary, "severity": s.severity,
                  "count": len(s.rows)} for s in rep.sections]
     return {"summary": rep.summary(), "counts": rep.counts(), "sections": sections,
-            "top": {s: rows[:limit] for s, rows in found.items()}}
+            "top": {s: interleave(rows)[:limit] for s, rows in found.items()}}
+
+
+def interleave(findings: list[dict]) -> list[dict]:
+    """Return findings taking one from each report in turn, so no report crowds out the rest."""
+    by_report: dict[str, list[dict]] = {}
+    for finding in findings:
+        by_report.setdefault(finding["report"], []).append(finding)
+    queues = list(by_report.values())
+    out = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        out += [q[i] for q in queues if i < len(q)]
+    return out
 
 
 @bp.get("/api/findings")
