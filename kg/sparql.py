@@ -18,6 +18,12 @@ TOKEN = re.compile(r"""
   | (?P<word>[A-Za-z_][A-Za-z_0-9-]*)
   | (?P<other>\S)
 """, re.X | re.S)
+# SERVICE followed by what can start its target: an IRI, a variable, a prefixed name (comments
+# count as spaces). Matched on the raw text as well as on tokens, because a lexer can be fooled
+# (`1<'>'` is a comparison, not an IRI) and a missed SERVICE is an outbound connection.
+SERVICE_CALL = re.compile(
+    r"(?<![?$:\w])SERVICE\b(?:\s|#[^\n]*(?:\n|$))*(?:SILENT\b(?:\s|#[^\n]*(?:\n|$))*)?"
+    r"(?:<|\?|\$|[A-Za-z_][\w.-]*:|:)", re.I)
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD",
                 "WITH"}
 
@@ -56,6 +62,8 @@ def inspect(text: str) -> Inspection:
                 named.append(tokens[i + 2][1].strip("<>"))
             elif nxt[0] == "iri":
                 froms.append(nxt[1].strip("<>"))
+    if not refused and SERVICE_CALL.search(unescape(text)):
+        refused = "SERVICE"
     return Inspection(tuple(froms), tuple(named), refused)
 
 

@@ -157,3 +157,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory, seed_folder):
+    """One app for a module whose tests only read, over its own copy of the built store."""
+    from kg.web import create_app
+
+    folder = tmp_path_factory.mktemp("app")
+    shutil.copytree(seed_folder, folder / "store")
+    (folder / "store" / "LOCK").unlink(missing_ok=True)
+    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
+                                    "audit_log": str(folder / "audit.log")}))
+    yield app
+    app.extensions.clear()
+    gc.collect()
+
+
+@pytest.fixture(scope="module")
+def module_server(module_app):
+    """The module's app served on 127.0.0.1 on a free port; yield its base URL."""
+    with serving(module_app) as base:
+        yield base

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 from pathlib import Path
 
 import pytest
 
-from kg.settings import ROOT, load_settings
-from kg.store import Store
 from tests.conftest import require, require_program
 
 pytestmark = pytest.mark.browser
@@ -19,28 +15,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, seed_dump):
-    """Serve the explorer on 127.0.0.1 on a free port, in a thread."""
-    from werkzeug.serving import make_server
-
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("browser")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    disk.flush()
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    app.extensions.clear()
-    gc.collect()
+def server(module_server):
+    """The explorer served on 127.0.0.1 for the module."""
+    return module_server
 
 
 @pytest.fixture(scope="module")

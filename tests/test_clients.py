@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
-import threading
 
 import pytest
 import rdflib
@@ -13,9 +11,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from kg.access import ANONYMOUS, viewer_dataset
-from kg.settings import ROOT, load_settings
 from kg.sparql import run_query
-from kg.store import Store
 
 SELECT = """PREFIX csig: <https://w3id.org/csig/ont#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -28,28 +24,9 @@ WHERE { ?cap csig:providedBy ?p OPTIONAL { ?cap csig:statusAsOf ?d } }"""
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory, seed_dump):
-    """Serve the app on 127.0.0.1 on a free port in a thread; yield the /sparql URL."""
-    from werkzeug.serving import make_server
-
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("clients")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/sparql"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-    app.extensions.clear()
-    gc.collect()
+def endpoint(module_server):
+    """The /sparql URL of the module's served app."""
+    return f"{module_server}/sparql"
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -13,9 +12,7 @@ import rdflib
 
 from kg.access import ANONYMOUS, viewer_dataset
 from kg.results import to_json
-from kg.settings import ROOT, load_settings
 from kg.sparql import run_query
-from kg.store import Store
 
 SELECT = """PREFIX csig: <https://w3id.org/csig/ont#>
 SELECT ?cap ?label WHERE { ?cap a csig:Capability ; <http://www.w3.org/2000/01/rdf-schema#label>
@@ -27,20 +24,9 @@ SECRET = "https://w3id.org/csig/graph/partner/GBR/gbr-s-rel-aus-gbr-usa"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the built store for the module (queries only read)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("endpoint")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    yield app
-    app.extensions.clear()
-    gc.collect()
+def app(module_app):
+    """The module's app (queries only read)."""
+    return module_app
 
 
 @pytest.fixture()

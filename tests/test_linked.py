@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 import rdflib
-
-from kg.settings import ROOT, load_settings
-from kg.store import Store
 
 GPS = "https://w3id.org/csig/id/capability/gps"
 EXERCISE = "/id/capability/exercise-sovereign-geo-inspection-tasking"
@@ -16,20 +11,9 @@ GBR = {"Authorization": "Bearer demo-gbr-officer"}
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the built store for the module (reads only)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("linked")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    yield app.test_client()
-    app.extensions.clear()
-    gc.collect()
+def client(module_app):
+    """A client of the module's app (dereferencing only reads)."""
+    return module_app.test_client()
 
 
 @pytest.mark.parametrize("accept, mimetype, fmt", [

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 
-from kg.settings import ROOT, load_settings
-from kg.store import Store
 from kg.web.openapi import ROUTES
 
 GBR = {"Authorization": "Bearer demo-gbr-officer"}
@@ -16,20 +12,9 @@ EXERCISE = "exercise-sovereign-geo-inspection-tasking"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the built store for the module (pages only read)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("pages")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    yield app.test_client()
-    app.extensions.clear()
-    gc.collect()
+def client(module_app):
+    """A client of the module's app (pages only read)."""
+    return module_app.test_client()
 
 
 PAGES = [  # page URL, its /api twin

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 
 import pytest
 
 from kg.catalogue import load_catalogue
-from kg.settings import ROOT, load_settings
-from kg.store import Store
 from kg.web.openapi import document
 
 GBR = {"Authorization": "Bearer demo-gbr-officer"}
@@ -19,20 +16,9 @@ EXERCISE = "exercise-sovereign-geo-inspection-tasking"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the built store for the module (pages only read)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("reports")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    yield app.test_client()
-    app.extensions.clear()
-    gc.collect()
+def client(module_app):
+    """A client of the module's app (reports only read)."""
+    return module_app.test_client()
 
 
 PAGES = [  # page URL, its /api twin
