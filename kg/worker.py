@@ -76,28 +76,73 @@ def _child(write_fd: int, store: Store, text: str, dataset: Dataset, bindings, r
     os._exit(0)
 
 
+class WorkerStuck(Exception):
+    """A forked worker that sleeps without using the CPU: it inherited a lock held at fork."""
+
+
+def cpu_ticks(pid: int) -> tuple[str, int]:
+    """Return a process's state letter and the CPU ticks it has used."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return "?", -1
+
+
+def _kill(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
 def _read_until(read_fd: int, pid: int, deadline: float) -> bytes:
-    """Read the child's answer, killing it when the deadline passes."""
-    chunks = []
+    """Read the child's answer; kill it at the deadline, or early when it is stuck."""
+    chunks, idle_since, last = [], None, cpu_ticks(pid)[1]
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _kill(pid)
             raise QueryTimeout("the query ran past its time limit and was stopped; "
                                "narrow it or add a LIMIT")
-        ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.5))
+        ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.25))
         if ready:
             chunk = os.read(read_fd, 1 << 16)
             if not chunk:
                 os.waitpid(pid, 0)
                 return b"".join(chunks)
             chunks.append(chunk)
+            idle_since = None
+            continue
+        state, ticks = cpu_ticks(pid)
+        if state == "S" and ticks == last and not chunks:
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since > 0.75:
+                _kill(pid)
+                raise WorkerStuck()
+        else:
+            idle_since, last = None, ticks
 
 
 def run_limited(store: Store, text: str, dataset: Dataset, bindings=None, row_cap: int = 0,
                 timeout: float = 10.0) -> QueryResult:
-    """Run a read-only query in a worker process stopped after `timeout` seconds."""
+    """Run a read-only query in a worker process stopped after `timeout` seconds.
+
+    A worker can inherit a lock that another thread held at the moment of the fork and then
+    wait for ever; such a worker is recognised (asleep, using no CPU, nothing written) and
+    replaced by a fresh one, within the same time limit.
+    """
+    deadline = time.monotonic() + timeout
+    for _ in range(5):
+        try:
+            return _run_once(store, text, dataset, bindings, row_cap, deadline)
+        except WorkerStuck:
+            continue
+    raise QueryTimeout("the query workers kept stalling; try again")
+
+
+def _run_once(store: Store, text: str, dataset: Dataset, bindings, row_cap: int,
+              deadline: float) -> QueryResult:
+    """Fork one worker for the query and return its answer."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
@@ -105,7 +150,7 @@ def run_limited(store: Store, text: str, dataset: Dataset, bindings=None, row_ca
         _child(write_fd, store, text, dataset, bindings, row_cap)
     os.close(write_fd)
     try:
-        data = _read_until(read_fd, pid, time.monotonic() + timeout)
+        data = _read_until(read_fd, pid, deadline)
     finally:
         os.close(read_fd)
     status, *rest = pickle.loads(data) if data else ("error", "KGError", "the worker died")

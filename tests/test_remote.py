@@ -172,14 +172,18 @@ def test_build_accepts_every_partner_through_the_pipeline(remote, store, content
     result = remote.remote_build
     assert sorted(result.accepted) == sorted(p.stem for p in content.partner_files())
     ours = [g for g in remote.graphs() if not g.startswith(TEST)]
-    assert ours == store.graphs()
-    assert {g: remote.count(g) for g in ours} == {g: store.count(g) for g in ours}
+    # The embedded store adds view graphs (kg/views.py); a remote server reads the list.
+    assert ours == [g for g in store.graphs() if "/graph/view/" not in g]
+    # The embedded meta graph also counts the store generation, which stamps its views.
+    data = [g for g in ours if not g.endswith("/graph/meta")]
+    assert {g: remote.count(g) for g in data} == {g: store.count(g) for g in data}
 
 
 @pytest.mark.parametrize("viewer", [ANONYMOUS, CLEARED], ids=["anonymous", "cleared"])
 def test_stats_and_queries_match_the_embedded_store(remote, store, viewer):
     dataset = viewer_dataset(remote, viewer)
-    assert dataset == viewer_dataset(store, viewer)
+    embedded = viewer_dataset(store, viewer)
+    assert dataset.named == embedded.named
     assert stats(remote, viewer) == stats(store, viewer)
     per_partner = PREFIXES_CSIG + """
     SELECT ?partner (COUNT(DISTINCT ?cap) AS ?n) (MIN(STR(?status)) AS ?first) WHERE {
@@ -188,20 +192,21 @@ def test_stats_and_queries_match_the_embedded_store(remote, store, viewer):
     for query in (per_partner, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
                   "GROUP BY ?g", "ASK { ?s a <https://w3id.org/csig/ont#Capability> }"):
         assert _answer(run_query(remote, query, dataset)) == _answer(run_query(store, query,
-                                                                               dataset))
+                                                                               embedded))
 
 
 # Virtuoso 7.2.5 fails the others: "Bad dfe in sqlo_place_exp" compiler errors (coverage,
 # overlaps), cost-estimate refusals (over-classification), a hang (interoperability-gaps) and
-# wrong answers (stale-data date arithmetic, strategy-no-activity duplicates).
-AGREEING = ("superseded-standards", "unmitigated-risks", "version-mismatch")
+# wrong answers (stale-data date arithmetic, strategy-no-activity duplicates); the aggregated
+# version-mismatch query hits the same compiler error.
+AGREEING = ("superseded-standards", "unmitigated-risks")
 
 
 @pytest.mark.parametrize("name", AGREEING)
 def test_catalogue_queries_match_the_embedded_store(remote, store, name):
-    dataset = viewer_dataset(store, CLEARED)
     query = catalogue.load_catalogue()[name]
-    ours, theirs = catalogue.run(remote, query, dataset), catalogue.run(store, query, dataset)
+    ours = catalogue.run(remote, query, viewer_dataset(remote, CLEARED))
+    theirs = catalogue.run(store, query, viewer_dataset(store, CLEARED))
     assert _answer(ours) == _answer(theirs)
 
 
