@@ -123,3 +123,15 @@ def test_strategy_queries(scenario):
 def test_stale_data(scenario):
     assert rows(scenario, "stale-data", ("capability",), as_of=TODAY) == {("us-centre",)}
     assert rows(scenario, "stale-data", ("capability",), as_of=TODAY, days="100000") == set()
+
+
+def test_stale_data_without_a_date_uses_today(store):
+    """NOW() carries a time zone; the default reference date must still compare with dates."""
+    from kg import catalogue
+    from kg.access import full_dataset
+
+    query = catalogue.load_catalogue()["stale-data"]
+    result = catalogue.run(store, query, full_dataset(store))
+    stale = {row["capability"].value.rsplit("/", 1)[-1] for row in result.rows}
+    assert {"wgs", "optus-c1-defence-payload"} <= stale
+    assert "exercise-gbr-radar" not in stale
