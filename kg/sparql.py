@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
@@ -49,22 +50,60 @@ def inspect(text: str) -> Inspection:
     >>> inspect("SELECT * FROM <http://g> WHERE { ?s ?p 'SERVICE' }").from_graphs
     ('http://g',)
     """
-    tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(unescape(text))
+    source = unescape(text)
+    tokens = [(m.lastgroup, m.group(), m.end()) for m in TOKEN.finditer(source)
               if m.lastgroup != "comment"]
+    names = Names()
     froms, named, refused = [], [], ""
-    for i, (kind, value) in enumerate(tokens):
+    for i, (kind, value, _) in enumerate(tokens):
         word = value.upper() if kind == "word" else ""
         if word in UPDATE_WORDS | {"SERVICE"} and not refused and _is_keyword(tokens, i):
             refused = word
+        elif word in ("PREFIX", "BASE"):
+            names.declare(word, tokens, i, source)
         elif word == "FROM":
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
-            if nxt[0] == "word" and nxt[1].upper() == "NAMED" and i + 2 < len(tokens):
-                named.append(tokens[i + 2][1].strip("<>"))
-            elif nxt[0] == "iri":
-                froms.append(nxt[1].strip("<>"))
-    if not refused and SERVICE_CALL.search(unescape(text)):
+            at = i + 2 if _word(tokens, i + 1) == "NAMED" else i + 1
+            (named if at == i + 2 else froms).append(names.resolve(tokens, at, source))
+    if not refused and SERVICE_CALL.search(source):
         refused = "SERVICE"
     return Inspection(tuple(froms), tuple(named), refused)
+
+
+def _word(tokens: list, i: int) -> str:
+    return tokens[i][1].upper() if i < len(tokens) and tokens[i][0] == "word" else ""
+
+
+@dataclass
+class Names:
+    """The query's BASE and PREFIX declarations, to resolve FROM targets as the parser does."""
+
+    base: str = ""
+    prefixes: dict = field(default_factory=dict)
+
+    def declare(self, keyword: str, tokens: list, i: int, source: str) -> None:
+        """Record `BASE <iri>` or `PREFIX p: <iri>` starting at token i."""
+        if keyword == "BASE" and i + 1 < len(tokens) and tokens[i + 1][0] == "iri":
+            self.base = self.absolute(tokens[i + 1][1][1:-1])
+            return
+        match = re.match(r"\s*([A-Za-z_][\w.-]*)?:\s*<([^>]*)>", source[tokens[i][2]:])
+        if match:
+            self.prefixes[match.group(1) or ""] = self.absolute(match.group(2))
+
+    def absolute(self, iri: str) -> str:
+        """Resolve a relative IRI against the BASE."""
+        return urljoin(self.base, iri) if self.base else iri
+
+    def resolve(self, tokens: list, i: int, source: str) -> str:
+        """Return the IRI written at token i: `<iri>` or a prefixed name."""
+        if i >= len(tokens):
+            return ""
+        if tokens[i][0] == "iri":
+            return self.absolute(tokens[i][1][1:-1])
+        start = tokens[i][2] - len(tokens[i][1])
+        match = re.match(r"([A-Za-z_][\w.-]*)?:([^\s{}()<>,;]*)", source[start:])
+        if match and (match.group(1) or "") in self.prefixes:
+            return self.prefixes[match.group(1) or ""] + match.group(2)
+        return source[start:].split(None, 1)[0] if source[start:].strip() else ""
 
 
 def unescape(text: str) -> str:

@@ -376,19 +376,9 @@ def same(expected: tuple, got: tuple) -> bool:
     return expected == got
 
 
-# Differences found by this suite that are not leaks (the viewer's dataset still bounds the
-# answer) or are hardening holes with their own failing test below. Each pair is still run and
-# counted; it is reported apart from the differences the suite fails on.
-KNOWN = {
-    "27-from-relative-base": "FROM <relative> is checked unresolved, so a visible graph is "
-                             "refused",
-    "28-from-prefixed-name": "FROM prefix:name is not seen, so it is silently ignored instead "
-                             "of scoping (visible) or being refused (hidden)",
-    "29-from-named-prefixed-name": "FROM NAMED prefix:name is read as <prefix>, so a visible "
-                                   "graph is refused",
-    "78-service-hidden-by-quote": "SERVICE after <'> is taken for part of a string and is "
-                                  "not refused: an outbound request (SSRF)",
-}
+# Differences found by this suite that are accepted for now, reported apart from the ones the
+# suite fails on. Empty: the FROM-resolution and SERVICE-bypass findings were fixed.
+KNOWN: dict[str, str] = {}
 
 
 def describe(expected: tuple, got: tuple) -> str:
@@ -646,14 +636,12 @@ def test_default_graph_is_a_set_union(store):
     assert real_outcome(store, viewer_dataset(store), text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["28-from-prefixed-name"])
 def test_from_prefixed_name_of_a_hidden_graph_is_refused(store):
     text = (f"PREFIX gp: <{GRAPH}partner/USA/> "
             "SELECT (COUNT(*) AS ?n) FROM gp:us-s-nf WHERE { ?s ?p ?o }")
     assert real_outcome(store, viewer_dataset(store), text)[0] == "error"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["27-from-relative-base"])
 def test_from_relative_iri_of_a_visible_graph_is_allowed(store):
     text = (f"BASE <{GRAPH}partner/USA/> "
             "SELECT (COUNT(*) AS ?n) FROM <us-u> WHERE { ?s ?p ?o }")
@@ -661,7 +649,6 @@ def test_from_relative_iri_of_a_visible_graph_is_allowed(store):
     assert real_outcome(store, viewer_dataset(store), text) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN["29-from-named-prefixed-name"])
 def test_from_named_prefixed_name_of_a_visible_graph_is_allowed(store):
     text = (f"PREFIX gp: <{GRAPH}partner/USA/> "
             "SELECT ?g (COUNT(*) AS ?n) FROM NAMED gp:us-u WHERE { GRAPH ?g { ?s ?p ?o } } "
