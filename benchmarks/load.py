@@ -1,13 +1,24 @@
-"""Build a store from the public content and synthetic partner files, as `kg init` would.
+"""Build a store from synthetic partner files, run rdflib's side, and load the explorer.
 
 Validation is measured on its own (pySHACL), so the partner files are accepted here through
 the real acceptance path (split by marking, atomic replace, history, meta, view graphs)
-without being validated again.
+without being validated again. rdflib runs in one worker process per size whose per-query
+cap is a SIGALRM timer (rdflib is pure Python, so the handler's exception stops it). The
+explorer runs as `python -m kg serve` in a subprocess, hit by concurrent clients.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,3 +65,148 @@ def build_store(folder: Path, path: Path | None = None, content: Content | None 
         total += accept_file(store, file, levels)
         progress(f"accepted {file.stem} ({i}/{len(files)})")
     return store, total
+
+
+def dump_graphs(store: Store, graphs: tuple[str, ...], path: Path) -> int:
+    """Write the named graphs `graphs` as N-Quads (what rdflib loads); return the quad count."""
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+             for g in graphs for t in store.triples(g)]
+    ox.serialize(quads, output=str(path), format=ox.RdfFormat.N_QUADS)
+    return len(quads)
+
+
+def on_disk_copy(dump: Path, folder: Path) -> Path:
+    """Restore a whole-store dump into an on-disk store at `folder` (for `kg serve`)."""
+    store = Store(folder)
+    store.restore(dump)
+    store.flush()
+    del store
+    return folder
+
+
+class Overrun(BaseException):
+    """Raised by the SIGALRM handler when a capped call runs past its cap."""
+
+
+def _overrun(signum, frame) -> None:
+    raise Overrun
+
+
+def summary(times: list[float]) -> dict:
+    """Return p50 and p95 of a list of seconds."""
+    times = sorted(times)
+    return {"p50": statistics.median(times), "p95": times[min(len(times) - 1,
+                                                             int(0.95 * len(times)))],
+            "n": len(times)}
+
+
+def capped(fn, repeat: int, cap: float) -> dict:
+    """Time `fn` `repeat` times, each stopped by SIGALRM at `cap` s (pure-Python work only)."""
+    signal.signal(signal.SIGALRM, _overrun)
+    times, value = [], None
+    try:
+        for _ in range(repeat):
+            signal.setitimer(signal.ITIMER_REAL, cap)
+            start = time.perf_counter()
+            try:
+                value = fn()
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            times.append(time.perf_counter() - start)
+    except Overrun:
+        return {"over_cap": cap}
+    except Exception as err:  # noqa: BLE001 - a failure is a result too
+        return {"error": f"{type(err).__name__}: {err}"[:200]}
+    return {**summary(times), "value": value}
+
+
+def peak_rss_mib() -> float:
+    """Return this process's peak RSS in MiB (VmHWM: ru_maxrss survives exec on Linux)."""
+    return vm_hwm_mib(os.getpid())
+
+
+def rdflib_worker(dump: str, texts: dict[str, str], cap: float, repeat: int, queue) -> None:
+    """Load the N-Quads dump once into rdflib, then run every query under the cap."""
+    import rdflib
+
+    start = time.perf_counter()
+    data = rdflib.Dataset(default_union=True)
+    data.parse(dump, format="nquads")
+    queue.put(("load", None, {"s": time.perf_counter() - start}))
+    for name, text in texts.items():
+        queue.put(("query", name, capped(lambda t=text: len(list(data.query(t))), repeat, cap)))
+    queue.put(("done", None, {"peak_rss_mib": peak_rss_mib()}))
+
+
+def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(store_path: Path, folder: Path) -> tuple[subprocess.Popen, str]:
+    """Start `python -m kg serve` on the store folder; return the process and base URL."""
+    port = free_port()
+    env = {**os.environ, "KG_STORE": str(store_path), "KG_PORT": str(port),
+           "KG_HOST": "127.0.0.1", "KG_AUDIT_LOG": str(folder / "audit.log")}
+    log = (folder / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, base
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"server did not start: {(folder / 'server.log').read_text()[-500:]}")
+
+
+def vm_hwm_mib(pid: int) -> float:
+    """Return a process's peak resident set (VmHWM) in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def fetch(url: str, timeout: float = 30) -> tuple[float, str | None]:
+    """GET `url` and read the whole answer; return the seconds taken and any error."""
+    request = urllib.request.Request(url, headers={
+        "Accept": "application/sparql-results+json, application/json;q=0.9, text/html;q=0.8"})
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            answer.read()
+    except Exception as err:  # noqa: BLE001 - a failed request is a result too
+        return time.perf_counter() - start, f"{type(err).__name__}: {err}"[:120]
+    return time.perf_counter() - start, None
+
+
+def hammer(url: str, clients: int, seconds: float, limit: int) -> dict:
+    """Hit `url` from `clients` threads until `seconds` pass or `limit` requests are sent."""
+    times: list[float] = []
+    errors: list[str] = []
+    sent = itertools.count()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        while time.monotonic() < deadline and next(sent) < limit:
+            took, error = fetch(url)
+            times.append(took)  # a failed request counts with the time it took to fail
+            if error:
+                errors.append(error)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    out = summary(times) if times else {"p50": None, "p95": None, "n": 0}
+    return {**out, "rps": (len(times) - len(errors)) / wall, "errors": len(errors), "first_error":
+            errors[0] if errors else None, "wall_s": wall}

@@ -148,18 +148,24 @@ def skolemise(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(sk(t.subject), t.predicate, sk(t.object)) for t in triples]
 
 
+LEADING = re.compile(r"\s*(<[^>\s]*>|[A-Za-z_][\w.-]*:[^\s;,]*|:[^\s;,]*)")
+
+
 def subject_lines(text: str, triples: list[ox.Triple]) -> dict[str, int]:
     """Return the first line where each subject is written, as an IRI or prefixed name."""
     prefixes = dict(re.findall(r"@?prefix\s+([\w-]*):\s*<([^>]*)>", text, re.I))
     bases = re.findall(r"@?base\s+<([^>]*)>", text, re.I)
-    lines = text.splitlines()
+    first: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = LEADING.match(line)
+        if match:
+            first.setdefault(match.group(1), number)
     found: dict[str, int] = {}
     for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
         forms = [f"<{subject}>"] + [
             f"{p}:{subject[len(ns):]}" for p, ns in prefixes.items() if subject.startswith(ns)
         ] + [f"<{subject[len(b):]}>" for b in bases if subject.startswith(b)]
-        for number, line in enumerate(lines, 1):
-            if any(re.match(rf"\s*{re.escape(f)}(\s|$|;)", line) for f in forms):
-                found[subject] = number
-                break
+        lines = [first[f] for f in forms if f in first]
+        if lines:
+            found[subject] = min(lines)
     return found
