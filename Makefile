@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Debian packages the tests need: Chromium (browser tests), Virtuoso (remote store), a JRE
-# (HermiT) when java is missing. apt-get update runs once, before the first install.
+# (HermiT) when java is missing. apt-get update runs once, before the first install. The
+# packaged Virtuoso service would listen on all interfaces: it is stopped; tests run their own.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -25,7 +26,8 @@ system-packages:
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	fi; \
+	$(SUDO) service virtuoso-opensource-7 stop >/dev/null 2>&1 || true
 
 run: $(STAMP)
 	$(BIN)/kg init
