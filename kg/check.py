@@ -114,14 +114,20 @@ def check_ontology_shapes(graphs: dict[Path, rdflib.Graph], shapes: Path) -> lis
     merged = rdflib.Graph()
     for graph in graphs.values():
         merged += graph
-    _, results, _ = pyshacl.validate(merged, shacl_graph=rdflib.Graph().parse(shapes),
-                                     inference="none", advanced=True, allow_warnings=True)
+    return shape_problems(merged, rdflib.Graph().parse(shapes), graphs)
+
+
+def shape_problems(data: rdflib.Graph, shapes: rdflib.Graph,
+                   files: dict[Path, rdflib.Graph]) -> list[Problem]:
+    """Validate `data` and name, for each finding, the file that holds its focus node."""
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                     advanced=True, allow_warnings=True)
     problems = []
     for result in top_results(results):
         focus = results.value(result, SH.focusNode)
-        severity = "warning" if results.value(result, SH.resultSeverity) != SH.Violation else (
-            "violation")
-        problems.append(Problem(_file_of(graphs, focus), str(focus),
+        severity = "violation" if results.value(result, SH.resultSeverity) == SH.Violation else (
+            "warning")
+        problems.append(Problem(_file_of(files, focus), str(focus),
                                 str(results.value(result, SH.resultMessage)), severity))
     return problems
 
@@ -129,19 +135,11 @@ def check_ontology_shapes(graphs: dict[Path, rdflib.Graph], shapes: Path) -> lis
 def check_data(content: Content, context: Context,
                progress: Callable[[str], None] = lambda _: None) -> list[Problem]:
     """Validate the reference data and every seed partner file against the shapes."""
-    problems = []
     shapes = rdflib.Graph().parse(content.reference_shape_file())
     for path in content.submission_shape_files():  # the reference shapes reuse their helpers
         shapes.parse(path)
-    _, results, _ = pyshacl.validate(context.reference_graph, shacl_graph=shapes,
-                                     inference="none", advanced=True, allow_warnings=True)
-    files = parse_each(content.reference_files())
-    for result in top_results(results):
-        focus = results.value(result, SH.focusNode)
-        severity = "warning" if results.value(result, SH.resultSeverity) != SH.Violation else (
-            "violation")
-        problems.append(Problem(_file_of(files, focus), str(focus),
-                                str(results.value(result, SH.resultMessage)), severity))
+    problems = shape_problems(context.reference_graph, shapes,
+                              parse_each(content.reference_files()))
     progress(f"reference data: {len(problems)} finding(s)")
     return problems + check_partner_files(content, context, progress)
 
