@@ -7,7 +7,6 @@ which reads the content files and never asks kg.access.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import html
 import json
@@ -20,8 +19,6 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from kg.settings import ROOT, load_settings
-from kg.store import Store
 from tests.test_leaks import CSIG, GRAPH, RDF_TYPE, VIEWERS, forbidden, model
 
 CAP = int(os.environ.get("KG_CRAWL_CAP", "400"))  # pages per viewer
@@ -35,21 +32,9 @@ SEARCHES = ("EXERCISE", "exercise", "SECRET", "NOFORN", "REL TO", "FVEY", "Deep-
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the seed store for the module (the crawl only reads)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("crawl")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    app.config["TESTING"] = True
-    yield app.test_client()
-    app.extensions.clear()
-    gc.collect()
+def client(module_app):
+    """A client of the module's app (the crawl only reads)."""
+    return module_app.test_client()
 
 
 def auth(key: str, accept: str | None = None) -> dict:

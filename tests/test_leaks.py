@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import re
 import socket
 import threading
@@ -25,7 +24,7 @@ import pytest
 
 from kg.access import viewer_dataset
 from kg.errors import KGError
-from kg.settings import ROOT, load_settings
+from kg.settings import ROOT
 from kg.sparql import run_query
 from kg.store import Store
 from kg.users import hash_token, load_users, viewer_of
@@ -500,21 +499,9 @@ def test_leak_suite(store, viewers):
 
 
 @pytest.fixture(scope="module")
-def http(tmp_path_factory, seed_dump):
-    """One app over an on-disk copy of the seed store for the module (queries only read)."""
-    from kg.web import create_app
-
-    folder = tmp_path_factory.mktemp("leaks")
-    disk = Store(folder / "store")
-    disk.restore(seed_dump)
-    del disk
-    gc.collect()
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
-    app.config["TESTING"] = True
-    yield app.test_client()
-    app.extensions.clear()
-    gc.collect()
+def http(module_app):
+    """A client of the module's app (queries only read)."""
+    return module_app.test_client()
 
 
 def headers(key: str, accept: str) -> dict:
