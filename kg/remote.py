@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from kg.errors import KGError
 from kg.namespaces import GRAPH
 from kg.sparql import TOKEN, bind
-from kg.store import DUMP_FORMATS, STAGING, Dataset
+from kg.store import STAGING, Dataset, dump_format, read_dump
 
 EMPTY = GRAPH + "empty"
 PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
@@ -157,19 +157,12 @@ class RemoteStore:
         """Write every project graph to an N-Quads or TriG file; return the quad count."""
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
                  for g in self.graphs() for t in self.triples(g)]
-        ox.serialize(quads, str(path), _dump_format(path))
+        ox.serialize(quads, str(path), dump_format(path))
         return len(quads)
 
     def restore(self, path: Path) -> int:
         """Replace the project's graphs with the content of a dump, switched in at once."""
-        by_graph: dict[str, list[ox.Triple]] = {}
-        try:
-            for quad in ox.parse(path=str(path), format=_dump_format(path)):
-                if not isinstance(quad.graph_name, ox.NamedNode):
-                    raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
-                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-        except SyntaxError as err:
-            raise KGError(f"{path}: {err}") from err
+        by_graph = read_dump(path)
         self.replace(by_graph, drop=self.graphs())
         return sum(len(t) for t in by_graph.values())
 
@@ -289,11 +282,3 @@ def _switch(staged: Mapping[str, str], drop: list[str]) -> str:
     where = " UNION ".join(parts)
     return (f"DELETE {{ GRAPH ?d {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?t {{ ?s ?p ?o }} }} "
             f"WHERE {{ {where or 'FILTER(false)'} }}")
-
-
-def _dump_format(path: Path) -> ox.RdfFormat:
-    """Pick the dump format from the file extension."""
-    try:
-        return DUMP_FORMATS[Path(path).suffix]
-    except KeyError:
-        raise KGError(f"{path}: dumps are N-Quads (.nq) or TriG (.trig)") from None

@@ -150,21 +150,13 @@ class Store:
 
     def dump(self, path: Path) -> int:
         """Write every named graph to an N-Quads or TriG file; return the quad count."""
-        fmt = _dump_format(path)
+        fmt = dump_format(path)
         self._ox.dump(str(path), fmt)
         return self.count()
 
     def restore(self, path: Path) -> int:
         """Replace the whole store with the content of a dump, in one transaction."""
-        fmt = _dump_format(path)
-        by_graph: dict[str, list[ox.Triple]] = {}
-        try:
-            for quad in ox.parse(path=str(path), format=fmt):
-                if not isinstance(quad.graph_name, ox.NamedNode):
-                    raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
-                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-        except SyntaxError as err:
-            raise KGError(f"{path}: {err}") from err
+        by_graph = read_dump(path)
         self.replace(by_graph, drop=self.graphs())
         return sum(len(t) for t in by_graph.values())
 
@@ -174,7 +166,20 @@ class Store:
             self._ox.flush()
 
 
-def _dump_format(path: Path) -> ox.RdfFormat:
+def read_dump(path: Path) -> dict[str, list[ox.Triple]]:
+    """Read an N-Quads or TriG dump into triples per named graph, naming the file on errors."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    try:
+        for quad in ox.parse(path=str(path), format=dump_format(path)):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
+            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+    except SyntaxError as err:
+        raise KGError(f"{path}: {err}") from err
+    return by_graph
+
+
+def dump_format(path: Path) -> ox.RdfFormat:
     """Pick the dump format from the file extension."""
     try:
         return DUMP_FORMATS[Path(path).suffix]

@@ -20,6 +20,7 @@ from kg.submissions import Context
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 DATA = Path(__file__).parent / "data"
+SCENARIO = DATA / "scenario"
 
 
 def require(component: str, available: bool, reason: str) -> None:
@@ -179,3 +180,15 @@ def module_server(module_app):
     """The module's app served on 127.0.0.1 on a free port; yield its base URL."""
     with serving(module_app) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Store:
+    """A store built from tests/data/scenario the way `kg init` builds the real one."""
+    root = tmp_path_factory.mktemp("scenario")
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(SCENARIO, root / "data")
+    store = Store()
+    build(store, Content(root))
+    return store

@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from kg.access import full_dataset
 from kg.analysis import load_model, recommend
-from kg.build import build
 from kg.catalogue import get, run
-from kg.content import Content
 from kg.gaps import render, report, store_as_of
-from kg.settings import ROOT
-from kg.store import Store
-
-SCENARIO = Path(__file__).parent / "data" / "scenario"
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory) -> Store:
-    """A store built from tests/data/scenario the way `kg init` builds the real one."""
-    root = tmp_path_factory.mktemp("scenario")
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(SCENARIO, root / "data")
-    store = Store()
-    build(store, Content(root))
-    return store
 
 
 def test_scenario_recommendations(scenario):

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
-from kg.build import build
 from kg.catalogue import get, load_catalogue, parse
-from kg.content import Content
 from kg.errors import KGError
-from kg.settings import ROOT
 from kg.store import Store
 
-SCENARIO = Path(__file__).parent / "data" / "scenario"
 TODAY = "2026-11-21"
-
-
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory) -> Store:
-    """A store built from tests/data/scenario the way `kg init` builds the real one."""
-    root = tmp_path_factory.mktemp("scenario")
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(ROOT / folder, root / folder)
-    shutil.copytree(SCENARIO, root / "data")
-    store = Store()
-    build(store, Content(root))
-    return store
 
 
 def rows(store: Store, name: str, columns: tuple[str, ...], dataset=None, **params) -> set:
