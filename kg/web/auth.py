@@ -7,6 +7,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 from kg.access import ANONYMOUS, Viewer, viewer_dataset
 from kg.store import Dataset
 from kg.users import User, authenticate, viewer_of
+from kg.web.cache import kept_today
 from kg.web.state import state
 
 bp = Blueprint("auth", __name__)
@@ -32,14 +33,17 @@ def current_viewer() -> Viewer:
     """Return the viewer of this request (anonymous when nobody is signed in)."""
     if "viewer" not in g:
         user = current_user()
-        g.viewer = viewer_of(state().store, user) if user else ANONYMOUS
+        g.viewer = ANONYMOUS if user is None else kept_today(
+            user, "viewer", None, lambda: viewer_of(state().store, user))
     return g.viewer
 
 
 def current_dataset() -> Dataset:
     """Return the dataset of this request's viewer: every surface answers from it."""
     if "dataset" not in g:
-        g.dataset = viewer_dataset(state().store, current_viewer())
+        viewer = current_viewer()
+        g.dataset = kept_today(viewer, "dataset", None,
+                               lambda: viewer_dataset(state().store, viewer))
     return g.dataset
 
 

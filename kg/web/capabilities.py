@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from kg.namespaces import ID
-from kg.web.pages import answer, api_route, iri, local, select
+from kg.web.cache import kept
+from kg.web.pages import answer, api_route, iri, local, paged, select
 from kg.web.provenance import graph_versions
 
 bp = Blueprint("capabilities", __name__)
@@ -121,6 +122,10 @@ def api_capability(slug: str):
 
 def capability_rows() -> list[dict]:
     """Return every visible capability with its facet values (mission areas with ancestors)."""
+    return kept("capability-rows", None, _capability_rows)
+
+
+def _capability_rows() -> list[dict]:
     rows = select(LIST)
     areas: dict[str, list[dict]] = {}
     for a in select(AREAS):
@@ -160,15 +165,24 @@ def matches(row: dict, chosen: dict[str, str]) -> bool:
     return True
 
 
+def browse(chosen: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Return the capabilities with every chosen facet value, and the facet counts among them."""
+    def compute() -> tuple[list[dict], list[dict]]:
+        rows = [r for r in capability_rows() if matches(r, chosen)]
+        return rows, facet_counts(rows)
+
+    return kept("capabilities", tuple(sorted(chosen.items())), compute)
+
+
 @api_route(bp, "/capabilities", "/api/capabilities")
 def capabilities():
-    """Browse capabilities by facets, with counts over the viewer's dataset."""
+    """Browse capabilities by facets, with counts over the viewer's dataset, a page at a time."""
     chosen = {n: request.args[n] for n, _ in FACETS if request.args.get(n)}
-    rows = [r for r in capability_rows() if matches(r, chosen)]
-    facets = facet_counts(rows)
-    for row in rows:
-        del row["labels"]
-    return answer("capabilities.html", chosen=chosen, capabilities=rows, facets=facets)
+    rows, facets = browse(chosen)
+    page, paging = paged(rows)
+    shown = [{k: v for k, v in row.items() if k != "labels"} for row in page]
+    return answer("capabilities.html", chosen=chosen, capabilities=shown, facets=facets,
+                  paging=paging)
 
 
 @api_route(bp, "/search", "/api/search")

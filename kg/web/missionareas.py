@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from kg.web.cache import kept
 from kg.web.pages import answer, api_route, select
 
 bp = Blueprint("missionareas", __name__)
@@ -38,4 +39,4 @@ def tree() -> list[dict]:
 @api_route(bp, "/mission-areas", "/api/mission-areas")
 def mission_areas():
     """Show mission areas as a tree with coverage counts."""
-    return answer("missionareas.html", areas=tree())
+    return answer("missionareas.html", areas=kept("mission-areas", None, tree))

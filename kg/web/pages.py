@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
@@ -10,12 +11,14 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from kg.namespaces import ID, sparql_prefixes
 from kg.stats import stats
 from kg.web.auth import current_dataset, current_user, current_viewer
+from kg.web.cache import kept
 from kg.web.state import state
 
 bp = Blueprint("pages", __name__)
 PREFIXES = sparql_prefixes()
 RANK_CLASSES = {0: "unclassified", 1: "restricted", 2: "confidential", 3: "secret",
                 4: "top-secret"}
+PAGE_SIZE = 100  # rows per page of a long list, in HTML and in JSON
 
 COVERAGE = """
 SELECT ?partner ?plabel ?top ?tlabel ?tnote (COUNT(DISTINCT ?cap) AS ?n) WHERE {
@@ -53,6 +56,27 @@ def select(sparql: str, **bindings) -> list[dict[str, str]]:
              for k, v in bindings.items()}
     rows = state().store.select(PREFIXES + sparql, current_dataset(), terms)
     return [{k: v.value for k, v in row.items()} for row in rows]
+
+
+def paged(rows: list) -> tuple[list, dict]:
+    """Return the request's page of `rows` (`page`, from 1) and where the others are."""
+    text = request.args.get("page", "1").strip()
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if not text.isdigit() or not 1 <= int(text) <= pages:
+        abort(404, description=f"no page {text!r}: pages run from 1 to {pages}")
+    page = int(text)
+
+    def link(number: int) -> str | None:
+        if not 1 <= number <= pages:
+            return None
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return request.path + "?" + urlencode({**args, "page": number})
+
+    start = (page - 1) * PAGE_SIZE
+    return rows[start:start + PAGE_SIZE], {
+        "page": page, "pages": pages, "per_page": PAGE_SIZE, "total": len(rows),
+        "first": start + 1 if rows else 0, "last": min(start + PAGE_SIZE, len(rows)),
+        "previous": link(page - 1), "next": link(page + 1)}
 
 
 def iri(value: str) -> ox.NamedNode:
@@ -108,6 +132,15 @@ def _who() -> dict:
 
 def coverage() -> dict:
     """Return capability counts per partner and top-level mission area, for the heat map."""
+    return kept("coverage", None, _coverage)
+
+
+def counts() -> dict[str, int]:
+    """Return the dashboard's counts over the viewer's dataset."""
+    return kept("stats", None, lambda: stats(state().store, current_viewer()))
+
+
+def _coverage() -> dict:
     rows = select(COVERAGE)
     areas = sorted({(r["tnote"], r["tlabel"], r["top"]) for r in rows + select(TOP_AREAS)})
     partners = sorted({(r["plabel"], r["partner"]) for r in rows})
@@ -126,20 +159,19 @@ def home():
     from kg.errors import KGError
     from kg.web.reports import top_findings
 
-    counts = stats(state().store, current_viewer())
     if wants_json():
-        return jsonify(counts)
+        return jsonify(counts())
     try:
         findings = top_findings()
     except KGError as err:  # one broken report must not take the dashboard down
         findings = {"error": str(err)}
-    return render_template("home.html", counts=counts, coverage=coverage(), findings=findings)
+    return render_template("home.html", counts=counts(), coverage=coverage(), findings=findings)
 
 
 @bp.get("/api/stats")
 def api_stats():
     """Return the dashboard's counts as JSON."""
-    return jsonify(stats(state().store, current_viewer()))
+    return jsonify(counts())
 
 
 @bp.get("/api/coverage")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort
 
 from kg.namespaces import ID
 from kg.submissions.history import history
+from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, select
 from kg.web.provenance import counts_visible
 from kg.web.state import state
@@ -62,11 +63,16 @@ def kind(types: str) -> str:
 @api_route(bp, "/partners", "/api/partners")
 def partners():
     """List partners grouped by kind, with how many capabilities each provides."""
-    groups: dict[str, list] = {t: [] for t in TYPES}
+    return answer("partners.html", groups=kept("partners", None, groups))
+
+
+def groups() -> dict[str, list]:
+    """Return the visible partners grouped by kind, each with its capability count."""
+    found: dict[str, list] = {t: [] for t in TYPES}
     for row in select(LIST):
         row["capabilities"] = int(row["capabilities"])
-        groups[kind(row.pop("types"))].append(row)
-    return answer("partners.html", groups=groups)
+        found[kind(row.pop("types"))].append(row)
+    return found
 
 
 def submissions(code: str) -> list[dict]:

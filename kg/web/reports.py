@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
-import time
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from kg import gaps
-from kg.catalogue import SEVERITIES, Param, Query, load_catalogue, resolve, row_severity, run, term
+from kg.catalogue import (
+    QUERIES,
+    SEVERITIES,
+    Param,
+    Query,
+    load_catalogue,
+    resolve,
+    row_severity,
+    run,
+    term,
+)
 from kg.errors import KGError
 from kg.results import plain, render
 from kg.sparql import QueryResult
 from kg.web.auth import current_dataset
+from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, local, select, wants_json
 from kg.web.state import state
 
@@ -21,7 +31,6 @@ bp = Blueprint("reports", __name__)
 DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
              "srj": ("application/sparql-results+json", "srj.json")}
 MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
-CACHE, CACHE_SECONDS, CACHE_SIZE = "kg.gap_reports", 120.0, 32
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
 CONCEPTS = "SELECT ?value ?label (EXISTS { ?c skos:broader ?b } AS ?narrow) WHERE { " \
@@ -35,6 +44,18 @@ OPTIONS = {  # parameter type -> the choices the viewer's dataset offers
     "coalition": (NAMED + "{ csig:Coalition }" + ENGLISH + "?label", None),
     "standard": (NAMED + "{ csig:DataStandard }" + ENGLISH + "?label", None),
 }
+
+
+_PARSED: dict[tuple, dict[str, Query]] = {}
+
+
+def catalogue() -> dict[str, Query]:
+    """Return the named reports, parsed again only when a query file has changed."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(QUERIES.glob("*.rq")))
+    if stamp not in _PARSED:
+        _PARSED.clear()
+        _PARSED[stamp] = load_catalogue()
+    return _PARSED[stamp]
 
 
 def options(kind: str) -> list[dict]:
@@ -93,7 +114,7 @@ def table(query: Query, result: QueryResult) -> dict:
 @api_route(bp, "/reports", "/api/reports")
 def reports():
     """List the named gap reports with their severity and parameters."""
-    return answer("reports.html", reports=[entry(q) for q in load_catalogue().values()])
+    return answer("reports.html", reports=[entry(q) for q in catalogue().values()])
 
 
 def download(name: str, result: QueryResult, fmt: str) -> Response:
@@ -107,17 +128,22 @@ def download(name: str, result: QueryResult, fmt: str) -> Response:
 @api_route(bp, "/reports/<name>", "/api/reports/<name>")
 def report(name: str):
     """Run one named report on the viewer's dataset with the parameters of its form."""
-    query = load_catalogue().get(name)
+    query = catalogue().get(name)
     if query is None:
         abort(404, description=f"no report named {name!r}")
     values = values_of(query.params)
     check(query.params, values)
-    result = run(state().store, query, current_dataset(), values,
-                 int(state().settings.number("row_cap")))
+
+    def compute() -> tuple[QueryResult, dict]:
+        result = run(state().store, query, current_dataset(), values,
+                     int(state().settings.number("row_cap")))
+        return result, table(query, result)
+
+    result, rows = kept(f"report/{name}", tuple(sorted(values.items())), compute)
     fmt = request.args.get("format", "")
     if fmt in DOWNLOADS:
         return download(name, result, fmt)
-    data = dict(entry(query), values=values, **table(query, result))
+    data = dict(entry(query), values=values, **rows)
     if wants_json():
         return answer("report.html", **data)
     choices = {p.type: options(p.type) for p in query.params.values()}
@@ -127,7 +153,7 @@ def report(name: str):
 def gap_params() -> dict[str, Param]:
     """Return the parameters the whole gap report takes, as the catalogue declares them."""
     found: dict[str, Param] = {}
-    for query in load_catalogue().values():
+    for query in catalogue().values():
         for name, param in query.params.items():
             if name in GAP_PARAMS:
                 found.setdefault(name, param)
@@ -135,24 +161,9 @@ def gap_params() -> dict[str, Param]:
 
 
 def gap_report(values: dict[str, str], top: int = 5) -> gaps.GapReport:
-    """Return the whole gap report on the viewer's dataset, kept until a write or for a while."""
-    cache = current_app.extensions.setdefault(CACHE, {})
-    key = (current_dataset(), tuple(sorted(values.items())), top)
-    hit = cache.get(key)
-    if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:
-        if len(cache) >= CACHE_SIZE:
-            cache.clear()
-        hit = cache[key] = (time.monotonic(),
-                            gaps.report(state().store, current_dataset(), values, top))
-    return hit[1]
-
-
-@bp.after_app_request
-def forget_reports(response: Response) -> Response:
-    """Drop the kept gap reports after any request that may have changed the data."""
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        current_app.extensions.pop(CACHE, None)
-    return response
+    """Return the whole gap report on the viewer's dataset, kept until the store changes."""
+    return kept("gaps", (tuple(sorted(values.items())), top),
+                lambda: gaps.report(state().store, current_dataset(), values, top))
 
 
 def top_of_request() -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from kg.namespaces import ID
-from kg.web.pages import answer, api_route, iri, select
+from kg.web.cache import kept
+from kg.web.pages import answer, api_route, iri, paged, select
 
 bp = Blueprint("standards", __name__)
 
@@ -54,6 +55,10 @@ FILTERS = (("datatype", "Data type"), ("body", "Issuing body"), ("lifecycle", "S
 
 def catalogue() -> list[dict]:
     """Return every visible standard with its body, status, data types and user count."""
+    return kept("standards", None, _catalogue)
+
+
+def _catalogue() -> list[dict]:
     rows = select(CATALOGUE)
     for row in rows:
         pairs = sorted(p.split("|", 1) for p in row.pop("datatypes", "").split())
@@ -92,13 +97,22 @@ def standards():
     """Show the standards catalogue with search and filters."""
     q = request.args.get("q", "").strip()
     chosen = {n: request.args[n] for n, _ in FILTERS if request.args.get(n)}
-    rows = catalogue()
-    filters = [{"name": "datatype", "title": "Data type", "values": choices(rows, "datatype", "")},
-               {"name": "body", "title": "Issuing body", "values": choices(rows, "body", "blabel")},
-               {"name": "lifecycle", "title": "Status",
-                "values": choices(rows, "lifecycle", "llabel")}]
-    return answer("standards.html", q=q, chosen=chosen, filters=filters,
-                  standards=[r for r in rows if keep(r, q, chosen)])
+    rows = kept("standards-found", (q, tuple(sorted(chosen.items()))),
+                lambda: [r for r in catalogue() if keep(r, q, chosen)])
+    page, paging = paged(rows)
+    return answer("standards.html", q=q, chosen=chosen, filters=filters(), standards=page,
+                  paging=paging)
+
+
+def filters() -> list[dict]:
+    """Return the catalogue's filters, each value with how many standards have it."""
+    def compute() -> list[dict]:
+        rows = catalogue()
+        return [{"name": name, "title": title,
+                 "values": choices(rows, name, {"body": "blabel", "lifecycle": "llabel"}.get(
+                     name, ""))} for name, title in FILTERS]
+
+    return kept("standard-filters", None, compute)
 
 
 def standard(value: str) -> dict | None:
