@@ -24,6 +24,15 @@ ENTRIES = 512  # answers kept per app; the least recently used goes first
 EXTENSION = "kg.cache"
 
 
+class _Flight:
+    """One computation of a missing answer, which the other requests for it wait for."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class Cache:
     """A bounded LRU map of (generation, ...) keys; a miss is computed once for all waiters."""
 
@@ -32,10 +41,13 @@ class Cache:
         self.latest = -1
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
-        self._computing: dict[tuple, threading.Lock] = {}
+        self._computing: dict[tuple, _Flight] = {}
 
-    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """Return the answer kept for `key`, computing it (once, for every waiter) on a miss.
+    def get(self, key: tuple, compute: Callable[[], Any],
+            keep: Callable[[Any], bool] = lambda _: True) -> Any:
+        """Return the answer kept for `key`, computing it once for every waiter on a miss.
+
+        An answer is kept only when `keep(answer)`; a failure reaches every waiter at once.
 
         >>> cache = Cache(size=1)
         >>> cache.get((1, "a"), lambda: "first"), cache.get((1, "a"), lambda: "again")
@@ -45,19 +57,30 @@ class Cache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-            computing = self._computing.setdefault(key, threading.Lock())
-        with computing:
-            with self._lock:
-                if key in self._items:
-                    return self._items[key]
-            value = compute()  # an exception reaches this caller; the next waiter retries
+            flight = self._computing.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._computing[key] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value
+        try:
+            flight.value = compute()
+        except BaseException as err:
+            flight.error = err
+            raise
+        finally:
             with self._lock:
                 self._computing.pop(key, None)
-                if key[0] >= self.latest:  # a newer generation arrived meanwhile: don't keep
-                    self._items[key] = value
+                # a newer generation arrived meanwhile: this answer is already out of date
+                if flight.error is None and key[0] >= self.latest and keep(flight.value):
+                    self._items[key] = flight.value
                     while len(self._items) > self.size:
                         self._items.popitem(last=False)
-            return value
+            flight.done.set()
+        return flight.value
 
     def advance(self, generation: int) -> None:
         """Drop every answer of a generation older than `generation`.
@@ -94,13 +117,13 @@ def generation() -> int | None:
     return g.kg_generation
 
 
-def kept_today(scope: Hashable, name: str, params: Hashable,
-               compute: Callable[[], Any]) -> Any:
+def kept_today(scope: Hashable, name: str, params: Hashable, compute: Callable[[], Any],
+               keep: Callable[[Any], bool] = lambda _: True) -> Any:
     """Return `compute()` for (scope, name, params), kept per store generation and day."""
     stamp = generation()
     if stamp is None:
         return compute()
-    return app_cache().get((stamp, dt.date.today(), scope, name, params), compute)
+    return app_cache().get((stamp, dt.date.today(), scope, name, params), compute, keep)
 
 
 def kept(name: str, params: Hashable, compute: Callable[[], Any]) -> Any:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
 from kg.sparql import QueryError, QueryResult
 from kg.store import Dataset
 from kg.web.auth import current_dataset
+from kg.web.cache import kept_today
 from kg.web.negotiation import negotiate
 from kg.web.state import state
 from kg.worker import QueryTimeout
@@ -31,6 +34,11 @@ EXTENSIONS = {"application/sparql-results+json": "json", "application/sparql-res
               "text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
               "application/n-triples": "nt", "application/ld+json": "jsonld",
               "application/rdf+xml": "rdf"}
+
+KEPT_ROWS = 1000  # answers up to this many rows or triples are kept for the next asker
+# answers that may change between two runs on the same data are never kept; `\u` escapes
+# could spell these names, so a query holding one is not kept either
+VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\b|\\[uU]", re.IGNORECASE)
 
 
 class ProtocolError(Exception):
@@ -67,6 +75,19 @@ def protocol_dataset(defaults: list[str], named: list[str]) -> Dataset:
         if graph not in mine.named:
             raise ProtocolError(f"graph not available: <{graph}>")
     return Dataset(tuple(defaults), tuple(named))
+
+
+def answer(text: str, dataset: Dataset) -> QueryResult:
+    """Run a query in a time-limited worker; keep small answers until the store changes.
+
+    A kept answer was computed by the worker for the same text on the same dataset and store
+    generation, so the refusals, the time limit and the row cap all applied to it.
+    """
+    if VOLATILE.search(text):
+        return state().query(text, dataset)
+    cap = state().settings["row_cap"]  # the answer depends on the cap it was cut at
+    return kept_today(dataset, "sparql", (text, cap), lambda: state().query(text, dataset),
+                      keep=lambda r: len(r.triples if r.form == "graph" else r.rows) <= KEPT_ROWS)
 
 
 def media_for(result: QueryResult) -> str | None:
@@ -111,8 +132,7 @@ def sparql():
             if request.method == "GET" and request.accept_mimetypes.accept_html:
                 return redirect(url_for("editor.editor"))
             raise ProtocolError("no query: send query= or an application/sparql-query body")
-        dataset = protocol_dataset(defaults, named)
-        result = state().query(text, dataset)
+        result = answer(text, protocol_dataset(defaults, named))
     except (ProtocolError, QueryError) as err:
         return plain(400, str(err))
     except QueryTimeout as err:

@@ -156,15 +156,11 @@ def _coverage() -> dict:
 @bp.get("/")
 def home():
     """Show the dashboard: counts, the coverage heat map and the top findings by severity."""
-    from kg.errors import KGError
-    from kg.web.reports import top_findings
+    from kg.web.reports import findings_soon
 
     if wants_json():
         return jsonify(counts())
-    try:
-        findings = top_findings()
-    except KGError as err:  # one broken report must not take the dashboard down
-        findings = {"error": str(err)}
+    findings = findings_soon()
     return render_template("home.html", counts=counts(), coverage=coverage(), findings=findings)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, copy_current_request_context, request
 
 from kg import gaps
 from kg.catalogue import (
@@ -30,6 +31,7 @@ bp = Blueprint("reports", __name__)
 
 DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
              "srj": ("application/sparql-results+json", "srj.json")}
+FINDINGS_WAIT = 3.0  # seconds the dashboard waits for a gap report that is not at hand
 MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
@@ -204,6 +206,28 @@ def top_findings(limit: int = 5) -> dict:
                  "count": len(s.rows)} for s in rep.sections]
     return {"summary": rep.summary(), "counts": rep.counts(), "sections": sections,
             "top": {s: interleave(rows)[:limit] for s, rows in found.items()}}
+
+
+def findings_soon() -> dict | None:
+    """Return the dashboard's findings, or None while the gap report is still being computed.
+
+    The report runs in a background thread (once per dataset and store generation, however
+    many dashboards ask), so a dashboard over a large store answers at once; a later visit
+    shows the findings. A failing report gives {"error": ...}: it must not take the page down.
+    """
+    found: dict = {}
+
+    @copy_current_request_context
+    def compute() -> None:
+        try:
+            found["findings"] = top_findings()
+        except KGError as err:
+            found["findings"] = {"error": str(err)}
+
+    worker = threading.Thread(target=compute, name="gap-findings", daemon=True)
+    worker.start()
+    worker.join(FINDINGS_WAIT)
+    return found.get("findings")
 
 
 def interleave(findings: list[dict]) -> list[dict]:
