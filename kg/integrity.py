@@ -33,10 +33,27 @@ def check_partner(store: Store, partner: str) -> list[str]:
     return problems
 
 
+def uncommitted(store: Store) -> list[str]:
+    """Return partner and history graphs with no entry in the meta graph.
+
+    An acceptance writes a new version's graphs in place and commits them by writing their
+    meta entries; an interrupted one can leave them behind. No viewer's dataset includes a
+    graph without a meta entry, and the next acceptance of that version replaces it.
+    """
+    rows = store.select("SELECT DISTINCT ?g WHERE { ?g <https://w3id.org/csig/ont#partner> ?p }",
+                        Dataset((META_GRAPH,)))
+    committed = {r["g"].value for r in rows}
+    prefixes = (GRAPH + "partner/", GRAPH + "history/")
+    return [g for g in store.graphs() if g.startswith(prefixes) and g not in committed]
+
+
 def verify(store: Store) -> list[str]:
     """Return every integrity problem of the store (empty when it is sound)."""
     problems = [f"interrupted write left staging graph <{g}> (harmless; removed at next start)"
                 for g in store.graphs() if g.startswith(STAGING)]
+    problems += [f"interrupted write left uncommitted graph <{g}> (harmless: no viewer sees "
+                 "it; the next acceptance of that version replaces it)"
+                 for g in uncommitted(store)]
     for partner in partners_with_history(store):
         problems += check_partner(store, partner)
     return problems

@@ -106,8 +106,10 @@ class RemoteStore:
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
 
     def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
-                update: str = "") -> None:
+                update: str = "", fresh: Iterable[str] = ()) -> None:
         """Replace named graphs, drop others and run `update`, switched in by one operation.
+
+        Every graph is staged here (`fresh` is accepted for the embedded store's signature).
 
         `update` must name every graph it touches by a full IRI (no `GRAPH ?g`, no DROP ALL);
         it runs on staging copies, so a failure leaves the live graphs unchanged. Concurrent

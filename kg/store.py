@@ -88,25 +88,28 @@ class Store:
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
 
     def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
-                update: str = "") -> None:
+                update: str = "", fresh: Iterable[str] = ()) -> None:
         """Replace named graphs, drop others and run `update`, all in one transaction.
 
         New content is first written to staging graphs (an atomic insert), then switched in
         by one SPARQL update, so a failure at any point leaves the live graphs unchanged.
+        Targets named in `fresh` are read by no one until `update` commits them (a new
+        version's history graph, a partner's first graphs): they skip the staging copy and
+        are written in place, emptied first of anything an interrupted write left there.
         """
+        fresh = set(fresh) & set(graphs)
         run = f"{STAGING}{uuid.uuid4().hex}/"
-        staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
-        quads = (
-            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(staged[target]))
-            for target, triples in graphs.items()
-            for t in triples
-        )
+        where = {t: t if t in fresh else f"{run}{i}" for i, t in enumerate(graphs)}
+        staged = {t: w for t, w in where.items() if t not in fresh}
         try:
-            self._ox.extend(quads)
+            if fresh:
+                self._ox.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in fresh))
+            self._write(graphs, where)
         except OSError as err:
+            self._forget(staged.values(), fresh)
             raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
                           "full or read-only? Nothing was changed") from err
-        ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in staged]
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in where]
         ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staged.items()]
         ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
         if update:
@@ -115,17 +118,41 @@ class Store:
         try:
             self._ox.update(" ;\n".join(ops))
         except OSError as err:
-            self._forget_staging()
+            self._forget(staged.values(), fresh)
             raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
                           "full or read-only? Nothing was changed") from err
         except BaseException:
-            self._forget_staging()
+            self._forget(staged.values(), fresh)
             raise
 
-    def _forget_staging(self) -> None:
-        """Try to drop staging graphs after a failed switch; they are harmless if it fails."""
+    def _write(self, graphs: Mapping[str, Iterable[ox.Triple]], where: dict[str, str]) -> None:
+        """Insert each graph's triples into its graph in `where`, each in one transaction.
+
+        Triples are handed to the store as N-Triples bytes, which pyoxigraph parses much
+        faster than Python builds quad objects; a list given for two targets (a version's
+        current and history graphs) is serialised once. The parser renames blank nodes, so
+        graphs that may hold one (any "_:" in the text) are inserted as quads instead.
+        """
+        encoded: dict[int, bytes] = {}
+        for target, triples in graphs.items():
+            graph = ox.NamedNode(where[target])
+            triples = triples if isinstance(triples, list) else list(triples)
+            if id(triples) not in encoded:
+                encoded[id(triples)] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            data = encoded[id(triples)] or b""
+            if b"_:" in data:
+                self._ox.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                                for t in triples)
+            elif data:
+                self._ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def _forget(self, staged: Iterable[str], fresh: Iterable[str]) -> None:
+        """Try to drop what a failed replacement wrote; it is harmless if this fails too."""
+        graphs = [*staged, *fresh]
+        if not graphs:
+            return
         try:
-            self.clear_staging()
+            self._ox.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         except OSError:
             pass
 

@@ -161,13 +161,13 @@ class Failing:
     """A pyoxigraph store whose `extend` fails half-way or whose `update` fails."""
 
     def __init__(self, inner, stage: str):
-        self.inner, self.stage = inner, stage
+        self.inner, self.stage, self.loads = inner, stage, 0
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
     def extend(self, quads):
-        if self.stage != "extend":
+        if self.stage != "write":
             return self.inner.extend(quads)
 
         def half_then_fail():
@@ -178,13 +178,19 @@ class Failing:
 
         return self.inner.extend(half_then_fail())
 
+    def load(self, *args, **kwargs):
+        self.loads += 1
+        if self.stage == "write" and self.loads == 2:  # after one graph was written
+            raise OSError("injected failure")
+        return self.inner.load(*args, **kwargs)
+
     def update(self, sparql):
         if self.stage == "update" and "MOVE" in sparql:
             raise OSError("injected failure")
         return self.inner.update(sparql)
 
 
-@pytest.mark.parametrize("stage", ["extend", "update"])
+@pytest.mark.parametrize("stage", ["write", "update"])
 def test_a_failure_in_the_middle_of_an_acceptance_leaves_the_store_unchanged(
         stage, context, fresh_store):
     before = sorted(str(q) for g in fresh_store.graphs() for q in fresh_store.triples(g))

@@ -33,26 +33,34 @@ def _p(local: str) -> str:
     return CSIG + local
 
 
+TYPE, CAPABILITY, HAS_MARKING = (ox.NamedNode(RDF_TYPE), ox.NamedNode(_p("Capability")),
+                                  ox.NamedNode(_p("hasMarking")))
+PARTS = {ox.NamedNode(_p(p)) for p in ("produces", "consumes", "hasInterface")}
+
+
 def split_by_marking(triples: list[ox.Triple], ranks: dict[str, int]) -> dict[Marking, list]:
     """Group each capability's statements (with its interfaces and marking) by its marking."""
-    by_subject: dict[str, list[ox.Triple]] = {}
+    by_subject: dict[ox.NamedNode, list[ox.Triple]] = {}
     for t in triples:
-        by_subject.setdefault(t.subject.value, []).append(t)
+        by_subject.setdefault(t.subject, []).append(t)
+    caps = dict.fromkeys(t.subject for t in triples
+                         if t.object == CAPABILITY and t.predicate == TYPE)
     groups: dict[Marking, list[ox.Triple]] = {}
-    caps = [s for s, ts in by_subject.items()
-            if any(t.predicate.value == RDF_TYPE and t.object.value == _p("Capability")
-                   for t in ts)]
+    markings: dict[ox.NamedNode, Marking] = {}
     for cap in caps:
         own = by_subject[cap]
-        marks = [t.object.value for t in own if t.predicate.value == _p("hasMarking")]
+        marks = [t.object for t in own if t.predicate == HAS_MARKING]
         if len(marks) != 1:
-            raise KGError(f"<{cap}>: a capability needs exactly one marking to be accepted")
-        marking = marking_of(by_subject.get(marks[0], []), ranks)
-        parts = [t.object.value for t in own
-                 if t.predicate.value in (_p("produces"), _p("consumes"), _p("hasInterface"))]
-        closure = own + by_subject.get(marks[0], [])
-        closure += [t for part in parts for t in by_subject.get(part, [])]
-        groups.setdefault(marking, []).extend(closure)
+            raise KGError(f"{cap}: a capability needs exactly one marking to be accepted")
+        mark = marks[0]
+        if mark not in markings:
+            markings[mark] = marking_of(by_subject.get(mark, []), ranks)
+        closure = groups.setdefault(markings[mark], [])
+        closure += own
+        closure += by_subject.get(mark, [])
+        for t in own:
+            if t.predicate in PARTS:
+                closure += by_subject.get(t.object, [])
     return groups
 
 
@@ -85,8 +93,9 @@ def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
     record = f"{ID}submission/{partner}/{version}"
     update = _meta_update(partner, partner_iri, version, groups, record, user, report,
                           sha256, note)
+    fresh = [*history, *(current if not old else ())]  # read by no one until committed
     store.replace({**current, **history}, drop=[g for g in old if g not in current],
-                  update=update)
+                  update=update, fresh=fresh)
     store.flush()
     return Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
 
