@@ -25,12 +25,12 @@ class Level:
         return NAMES[self.level]
 
 
-def _uses(model: Model, partner: str) -> dict[tuple[str, str], set[str]]:
-    """Return (direction, data type) -> standards a partner uses."""
-    out: dict[tuple[str, str], set[str]] = {}
+def _all_uses(model: Model) -> dict[str, dict[tuple[str, str], set[str]]]:
+    """Return partner -> (direction, data type) -> standards, in one pass over the interfaces."""
+    out: dict[str, dict[tuple[str, str], set[str]]] = {}
     for i in model.interfaces:
-        if i.partner == partner:
-            out.setdefault((i.direction, i.data_type), set()).add(i.standard)
+        out.setdefault(i.partner, {}).setdefault((i.direction, i.data_type), set()).add(
+            i.standard)
     return out
 
 
@@ -54,9 +54,14 @@ def _compatible(model: Model, ua: dict, ub: dict) -> tuple[set[str], set[str]]:
     return exact, family
 
 
-def interoperability_level(model: Model, a: str, b: str) -> Level:
-    """Return the level of a partner pair with the facts behind it."""
-    ua, ub = _uses(model, a), _uses(model, b)
+def interoperability_level(model: Model, a: str, b: str, uses: dict | None = None) -> Level:
+    """Return the level of a partner pair with the facts behind it.
+
+    `uses` is `_all_uses(model)` when the caller rates many pairs, so the interfaces are read
+    once rather than once per pair.
+    """
+    uses = _all_uses(model) if uses is None else uses
+    ua, ub = uses.get(a, {}), uses.get(b, {})
     shared = sorted(short(c) for c in model.coalitions.get(a, set()) & model.coalitions.get(
         b, set()) | ({a, b} & (model.coalitions.get(a, set()) | model.coalitions.get(b, set()))))
     exact, family = _compatible(model, ua, ub)
@@ -79,4 +84,6 @@ def interoperability_level(model: Model, a: str, b: str) -> Level:
 
 def levels(model: Model) -> list[Level]:
     """Return the level of every pair of partners with active interfaces."""
-    return [interoperability_level(model, a, b) for a, b in combinations(model.partners(), 2)]
+    uses = _all_uses(model)
+    return [interoperability_level(model, a, b, uses)
+            for a, b in combinations(sorted(uses), 2)]
