@@ -163,10 +163,11 @@ def sparql(file: Path, fmt: str, viewer: str | None) -> None:
 def serve(debug: bool) -> None:
     """Serve the explorer and the SPARQL endpoint."""
     from kg.web import create_app
+    from kg.web.serving import serve as serve_app
 
     app = create_app(settings())
     click.echo(f"serving on http://{settings()['host']}:{settings()['port']}/", err=True)
-    app.run(host=settings()["host"], port=int(settings()["port"]), debug=debug)
+    serve_app(app, settings()["host"], int(settings()["port"]), debug)
 
 
 @main.command()
