@@ -102,8 +102,10 @@ def test_long_lists_come_a_page_at_a_time(client, monkeypatch):
     html = client.get("/capabilities?page=2", headers={"Accept": "text/html"})
     assert 'rel="next"' in html.get_data(as_text=True) and f">{total}<" in html.get_data(
         as_text=True)
-    for bad in ("0", "x", str(everything["paging"]["pages"] + 1)):
-        assert client.get(f"/api/capabilities?page={bad}").status_code == 404
+    for bad in ("0", "x", "-1"):
+        assert client.get(f"/api/capabilities?page={bad}").status_code == 400
+    beyond = everything["paging"]["pages"] + 1
+    assert client.get(f"/api/capabilities?page={beyond}").status_code == 404
 
 
 def test_the_standards_catalogue_is_paged_and_keeps_its_filters(client, monkeypatch):

@@ -16,12 +16,12 @@ ROUTES = (
     ("/api/partners/{kind_}/{key}", "One partner: capabilities, memberships, submission history",
      ("kind_", "key"), ()),
     ("/api/capabilities", "Capabilities with facet counts",
-     (), ("mission_area", "partner", "orbit", "status", "kind")),
+     (), ("mission_area", "partner", "orbit", "status", "kind", ("page", "page"))),
     ("/api/capabilities/{slug}", "One capability: fields, interfaces, marking, provenance",
      ("slug",), ()),
     ("/api/mission-areas", "Mission areas as a tree with coverage counts", (), ()),
     ("/api/standards", "The standards catalogue, searchable and filtered",
-     (), ("q", "datatype", "body", "lifecycle")),
+     (), ("q", "datatype", "body", "lifecycle", ("page", "page"))),
     ("/api/standards/{key}", "One standard: lineage and the capabilities using it", ("key",), ()),
     ("/api/strategy", "Goals, lines of effort, activities, risks and mitigations", (), ()),
     ("/api/ontology", "Classes, properties and concept schemes", (), ()),
@@ -46,6 +46,7 @@ KINDS = {"kind_": ["nation", "org", "coalition"]}
 CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}
 TYPES = {"integer": {"type": "integer", "minimum": 0, "maximum": 100000},
          "top": {"type": "integer", "minimum": 0, "maximum": 20},
+         "page": {"type": "integer", "minimum": 1},
          "date": {"type": "string", "format": "date"}}
 
 

@@ -62,9 +62,11 @@ def paged(rows: list) -> tuple[list, dict]:
     """Return the request's page of `rows` (`page`, from 1) and where the others are."""
     text = request.args.get("page", "1").strip()
     pages = max(1, -(-len(rows) // PAGE_SIZE))
-    if not text.isdigit() or not 1 <= int(text) <= pages:
-        abort(404, description=f"no page {text!r}: pages run from 1 to {pages}")
+    if not text.isdigit() or int(text) < 1:
+        abort(400, description=f"page: {text!r} is not a whole number from 1")
     page = int(text)
+    if page > pages:
+        abort(404, description=f"no page {page}: pages run from 1 to {pages}")
 
     def link(number: int) -> str | None:
         if not 1 <= number <= pages:
