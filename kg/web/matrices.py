@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, request
 from kg import matrices as mx
 from kg.analysis import load_model
 from kg.web.auth import current_dataset
+from kg.web.cache import kept
 from kg.web.pages import answer, api_route
 from kg.web.state import state
 
@@ -17,11 +18,11 @@ KINDS = ("coverage", "exchange")
 
 
 def build(kind: str) -> mx.Matrix:
-    """Return one matrix computed on the viewer's dataset."""
+    """Return one matrix computed on the viewer's dataset, kept until the store changes."""
     store, dataset = state().store, current_dataset()
     if kind == "coverage":
-        return mx.coverage(store, dataset)
-    return mx.exchange(load_model(store, dataset))
+        return kept("matrix/coverage", None, lambda: mx.coverage(store, dataset))
+    return kept("matrix/exchange", None, lambda: mx.exchange(load_model(store, dataset)))
 
 
 def as_data(kind: str, matrix: mx.Matrix) -> dict:

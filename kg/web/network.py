@@ -13,6 +13,7 @@ from kg.analysis.levels import NAMES
 from kg.analysis.model import short
 from kg.catalogue import Param, term
 from kg.web.auth import current_dataset
+from kg.web.cache import kept
 from kg.web.pages import answer, api_route
 from kg.web.reports import options, values_of
 from kg.web.state import state
@@ -132,6 +133,11 @@ def network():
     param = Param("data_type", "data-type")
     chosen = values_of({"data_type": param}).get("data_type")
     dtype = term(param, chosen).value if chosen else None
+    return answer("network.html", **kept("network", dtype, lambda: network_data(dtype)))
+
+
+def network_data(dtype: str | None) -> dict:
+    """Return the network page's data on the viewer's dataset, for one data type or all."""
     model = load_model(state().store, current_dataset())
     choices = data_type_choices(model)
     if dtype:
@@ -141,10 +147,10 @@ def network():
         model_dt = model
     drawn = drawing(model, dtype)
     found = drawn.pop("findings")
-    return answer("network.html", data_type=short(dtype) if dtype else None,
-                  data_types=choices, drawing=drawn, islands=found.islands,
-                  bridges=[list(b) for b in found.bridges],
-                  articulation_points=found.articulation_points,
-                  version_mismatch_links=[list(v) for v in found.version_mismatch_links],
-                  standards=found.standards[:10], adoptions=adoptions(model_dt),
-                  levels=level_grid(model_dt))
+    return dict(data_type=short(dtype) if dtype else None,
+                data_types=choices, drawing=drawn, islands=found.islands,
+                bridges=[list(b) for b in found.bridges],
+                articulation_points=found.articulation_points,
+                version_mismatch_links=[list(v) for v in found.version_mismatch_links],
+                standards=found.standards[:10], adoptions=adoptions(model_dt),
+                levels=level_grid(model_dt))
