@@ -26,8 +26,9 @@ def test_pages_and_kept_queries_follow_a_write_at_once(client):
     counted = client.get("/api/stats").get_json()["capabilities"]
     assert "skynet-5" in slugs(client)
     assert client.get("/sparql", query_string=ASK).get_json()["boolean"] is True
-    replaced = client.put(GBR_GRAPH, data=EXAMPLE_TTL,
-                          headers={"Content-Type": "text/turtle", **GBR})
+    replaced = client.put(
+        GBR_GRAPH, data=EXAMPLE_TTL, headers={"Content-Type": "text/turtle", **GBR}
+    )
     assert replaced.status_code in (200, 201, 204), replaced.data
     assert "skynet-5" not in slugs(client)
     assert client.get("/api/stats").get_json()["capabilities"] < counted
@@ -48,8 +49,9 @@ def test_a_miss_is_computed_once_for_every_waiter():
         time.sleep(0.2)
         return "answer"
 
-    threads = [threading.Thread(target=lambda: answers.append(cache.get((1, "k"), slow)))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: answers.append(cache.get((1, "k"), slow))) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -101,7 +103,8 @@ def test_long_lists_come_a_page_at_a_time(client, monkeypatch):
     assert data["paging"]["previous"].startswith("/api/capabilities?")
     html = client.get("/capabilities?page=2", headers={"Accept": "text/html"})
     assert 'rel="next"' in html.get_data(as_text=True) and f">{total}<" in html.get_data(
-        as_text=True)
+        as_text=True
+    )
     for bad in ("0", "x", "-1"):
         assert client.get(f"/api/capabilities?page={bad}").status_code == 400
     beyond = everything["paging"]["pages"] + 1

@@ -43,8 +43,9 @@ class Cache:
         self._lock = threading.Lock()
         self._computing: dict[tuple, _Flight] = {}
 
-    def get(self, key: tuple, compute: Callable[[], Any],
-            keep: Callable[[Any], bool] = lambda _: True) -> Any:
+    def get(
+        self, key: tuple, compute: Callable[[], Any], keep: Callable[[Any], bool] = lambda _: True
+    ) -> Any:
         """Return the answer kept for `key`, computing it once for every waiter on a miss.
 
         An answer is kept only when `keep(answer)`; a failure reaches every waiter at once.
@@ -117,8 +118,13 @@ def generation() -> int | None:
     return g.kg_generation
 
 
-def kept_today(scope: Hashable, name: str, params: Hashable, compute: Callable[[], Any],
-               keep: Callable[[Any], bool] = lambda _: True) -> Any:
+def kept_today(
+    scope: Hashable,
+    name: str,
+    params: Hashable,
+    compute: Callable[[], Any],
+    keep: Callable[[Any], bool] = lambda _: True,
+) -> Any:
     """Return `compute()` for (scope, name, params), kept per store generation and day."""
     stamp = generation()
     if stamp is None:
