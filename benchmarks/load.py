@@ -55,9 +55,13 @@ def accept_file(store: Store, path: Path, levels: dict[str, int]) -> int:
 
 def build_store(folder: Path, path: Path | None = None, content: Content | None = None,
                 progress=lambda _: None) -> tuple[Store, int]:
-    """Return a store with the public graphs and every partner file of `folder` accepted."""
+    """Return a store with the public graphs and every partner file of `folder` accepted.
+
+    The store is new, so it is built in bulk as `kg init` builds a new store; it stays in
+    bulk mode until the caller has built the views it needs and clears `store.bulk`.
+    """
     content = content or Content(ROOT)
-    store = Store(path)
+    store = Store(path, bulk=True)
     total = build_public(store, content)
     levels = ranks(Context(content))
     files = sorted(folder.glob("*.ttl"))

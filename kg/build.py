@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kg.access import full_dataset, viewer_dataset
 from kg.content import Content, read_files
 from kg.errors import KGError
 from kg.store import Store
@@ -29,12 +30,22 @@ def build(store: Store, content: Content, progress: Callable[[str], None] = lamb
     """Load the public graphs, then submit every seed partner file through the pipeline."""
     result = BuildResult()
     store.clear_staging()
+    new = isinstance(store, Store) and not store.graphs()
+    store.bulk = new  # uncommitted graphs are invisible, so a new store may load in bulk
+    try:
+        return _build(store, content, progress, context or Context(content), result)
+    finally:
+        if new:
+            store.bulk = False
+
+
+def _build(store: Store, content: Content, progress: Callable[[str], None], context: Context,
+           result: BuildResult) -> BuildResult:
     for graph, paths in content.graph_files().items():
         triples = read_files(paths)
         store.replace({graph: triples})
         result.graphs[graph] = len(triples)
         progress(f"loaded {graph} ({len(triples)} statements)")
-    context = context or Context(content)
     for path in content.partner_files():
         partner = path.stem
         source = read(path, context)
@@ -48,6 +59,9 @@ def build(store: Store, content: Content, progress: Callable[[str], None] = lamb
         result.accepted[partner] = outcome.acceptance.version
         result.warnings += outcome.report.counts()["warning"]
         progress(f"{partner}: accepted as version {outcome.acceptance.version}")
+    viewer_dataset(store)  # the public and administrator views now, in bulk while new
+    full_dataset(store)
+    progress("built the views of the public and of administrators")
     return result
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pyoxigraph as ox
+
 from kg.namespaces import GRAPH
 from kg.store import GENERATION, META, Dataset, Store
 
@@ -33,16 +35,33 @@ def _stamp(store: Store, view: str) -> int:
 
 def rebuild(store: Store, view: str, graphs: tuple[str, ...]) -> None:
     """Fill a view with the union of its graphs and stamp it, in one transaction."""
+    if store.bulk and store.path:
+        return _rebuild_in_bulk(store, view, graphs)
     values = " ".join(f"<{g}>" for g in graphs)
     store.update(
         f"DROP SILENT GRAPH <{view}> ;\n"
         f"INSERT {{ GRAPH <{view}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n"
-        f"DELETE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} "
-        f"WHERE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} ;\n"
-        f"INSERT {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?n }} }} "
-        f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?g0 }} }} "
-        f"BIND(COALESCE(?g0, 0) AS ?n) }}")
+        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n" + _stamp_update(view))
+
+
+def _rebuild_in_bulk(store: Store, view: str, graphs: tuple[str, ...]) -> None:
+    """Fill a view of a store being built, which no one reads yet, with the bulk loader.
+
+    A transactional insert of a million statements into an on-disk store takes minutes; the
+    bulk loader takes seconds (a statement in two graphs is stored once, as in any graph).
+    """
+    store.update(f"DROP SILENT GRAPH <{view}>")
+    store.load([(ox.serialize(store.triples(g), format=ox.RdfFormat.N_TRIPLES) or b"", view)
+                for g in graphs])
+    store.update(_stamp_update(view))
+
+
+def _stamp_update(view: str) -> str:
+    return (f"DELETE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} "
+            f"WHERE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} ;\n"
+            f"INSERT {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?n }} }} "
+            f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?g0 }} }} "
+            f"BIND(COALESCE(?g0, 0) AS ?n) }}")
 
 
 def materialised(store: Store, graphs: list[str]) -> Dataset:

@@ -132,3 +132,23 @@ def test_graph_enumeration_never_shows_a_view(store):
     dataset = viewer_dataset(store, ANONYMOUS)
     rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset)
     assert rows and not [r for r in rows if "/graph/view/" in r["g"].value]
+
+
+def test_a_new_on_disk_store_is_built_in_bulk_with_the_same_content(tmp_path, store, content,
+                                                                     context):
+    from kg.build import build
+    from kg.integrity import verify
+
+    disk = Store(tmp_path / "new")
+    build(disk, content, context=context)
+    assert not disk.bulk  # bulk loading ends with the build
+    assert verify(disk) == []
+    sources = [g for g in data_graphs(store) if not g.startswith(GRAPH + "view/")]
+    assert [g for g in data_graphs(disk) if not g.startswith(GRAPH + "view/")] == sources
+    for graph in sources:
+        if graph != ONTOLOGY_GRAPH:  # the ontology's blank nodes are renamed on loading
+            assert {str(t) for t in disk.triples(graph)} == {str(t) for t in store.triples(graph)}
+    view = full_dataset(disk)  # built in bulk; the union of the current graphs
+    union = {str(t) for g in view.named if g != ONTOLOGY_GRAPH for t in disk.triples(g)}
+    assert union <= {str(t) for t in disk.triples(view.default[0])}
+    assert disk.count(view.default[0]) == store.count(full_dataset(store).default[0])
