@@ -270,6 +270,52 @@ def rdflib_side(store, dataset, texts: dict, folder: Path, opts: dict, result: d
     worker.join()
 
 
+def virtuoso_side(folder: Path, texts: dict, opts: dict, result: dict) -> None:
+    """Build the same files into a scratch Virtuoso (the remote store) and time every query."""
+    from load import accept_file, build_public
+    from synth import parse_size
+    from virtuoso import Unavailable, running
+
+    from kg.access import full_dataset
+    from kg.content import Content
+    from kg.remote import RemoteStore
+    from kg.submissions import Context, ranks
+
+    if parse_size(result["size"]) > parse_size(opts["virtuoso_max"]):
+        result["virtuoso"] = {"skipped": f"above --virtuoso-max {opts['virtuoso_max']}"}
+        return
+    (folder / "virtuoso").mkdir()
+    try:
+        with running(folder / "virtuoso") as setting:
+            store = RemoteStore(setting, timeout=opts["cap"])
+            result["virtuoso"] = out = {}
+            start = time.perf_counter()
+            content = Content(HERE.parent)
+            build_public(store, content)
+            levels = ranks(Context(content))
+            for file in sorted((folder / "partners").glob("*.ttl")):
+                accept_file(store, file, levels)
+            out["build_s"] = time.perf_counter() - start
+            log(f"{result['size']}: Virtuoso built in {out['build_s']:.1f}s")
+            dataset = full_dataset(store)
+            for name, text in texts.items():
+                value = remote_timed(store, text, dataset, opts)
+                result["queries"][name]["virtuoso"] = value
+                log(f"{result['size']}: {name} virtuoso {short(value)}")
+    except Unavailable as err:
+        result["virtuoso"] = {"skipped": str(err)}
+
+
+def remote_timed(store, text: str, dataset, opts: dict) -> dict:
+    """Time one query on the remote store; an error or the client timeout is a result too."""
+    try:
+        return timed(lambda: len(list(store.query(text, dataset))), opts["repeat"], opts["cap"])
+    except Exception as err:  # noqa: BLE001 - a server's refusal is a result too
+        if "timed out" in str(err):
+            return {"over_cap": opts["cap"]}
+        return {"error": f"{type(err).__name__}: {err}"[:200]}
+
+
 def collect(worker, channel, result: dict, texts: dict, opts: dict) -> dict:
     """Read the rdflib worker's messages until it is done, dies or overruns its deadline."""
     out: dict = {}
@@ -402,6 +448,8 @@ def one_size(size: str, opts: dict, out: Path) -> None:
     save(result, out)
     rdflib_side(store, dataset, texts, folder, opts, result)
     save(result, out)
+    virtuoso_side(folder, texts, opts, result)
+    save(result, out)
     if not opts["skip_load_test"]:
         load_test(store, folder, opts, result)
         save(result, out)
@@ -475,14 +523,17 @@ def figures(runs: list[dict]) -> list[tuple[str, list]]:
             ("kg gaps without failed queries p50 s", pick(lambda r: r["gaps_without"]["p50"])),
             ("peak RSS of the benchmark process MiB", pick(lambda r: r["peak_rss_mib"])),
             ("rdflib load s", pick(lambda r: r["rdflib"]["load"]["s"])),
-            ("rdflib worker peak RSS MiB", pick(lambda r: r["rdflib"]["done"]["peak_rss_mib"]))]
+            ("rdflib worker peak RSS MiB", pick(lambda r: r["rdflib"]["done"]["peak_rss_mib"])),
+            ("Virtuoso build (remote store) s", pick(lambda r: r["virtuoso"]["build_s"]))]
     for name in sorted({q for r in runs for q in r.get("queries", {})}):
         got = pick(lambda r, n=name: r["queries"][n])
         rows += [(f"{name}: oxigraph p50 s", [q and (q["oxigraph"].get("p50")
                                                       or short(q["oxigraph"])) for q in got]),
                  (f"{name}: oxigraph p95 s", [q and q["oxigraph"].get("p95") for q in got]),
                  (f"{name}: rdflib p50 s", [q and short(q.get("rdflib")) for q in got]),
-                 (f"{name}: rdflib / oxigraph", [q and q_ratio(q) for q in got])]
+                 (f"{name}: rdflib / oxigraph", [q and q_ratio(q) for q in got]),
+                 (f"{name}: Virtuoso p50 s", [q and q.get("virtuoso") and (
+                     q["virtuoso"].get("p50") or short(q["virtuoso"])) for q in got])]
     for n in sorted({k for r in runs for k in r.get("validation", {})}, key=int):
         for part, key in (("read", "read_s"), ("validate", "validate_s"),
                           ("accept", "accept_s"), ("read+validate+accept", "total_s")):
@@ -634,6 +685,8 @@ def options() -> argparse.Namespace:
     p.add_argument("--rdflib-repeat", type=int, default=1)
     p.add_argument("--cap", type=float, default=60.0, help="seconds per rdflib query")
     p.add_argument("--rdflib-max", default="1M", help="largest size rdflib is run at")
+    p.add_argument("--virtuoso-max", default="100k",
+                   help="largest size also run on Virtuoso as the remote store")
     p.add_argument("--disk-from", default="10M", help="smallest size built on disk")
     p.add_argument("--skip-load-test", action="store_true")
     p.add_argument("--clients", type=int, default=16)

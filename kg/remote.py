@@ -8,6 +8,7 @@ Writers in other processes are not serialised: run one writing process per serve
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
@@ -29,6 +30,10 @@ from kg.store import STAGING, Dataset, dump_format, read_dump
 EMPTY = GRAPH + "empty"
 PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
 CHUNK = 20000  # triples per Graph Store request when a graph holds no blank nodes
+# Virtuoso echoes every default-graph-uri as an X-SPARQL-default-graph header, and a viewer's
+# dataset can list hundreds of graphs: Python's http.client refuses answers with more than
+# 100 headers, so the configured server (a trusted one) may send more.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 JSON_RESULTS, N_TRIPLES = "application/sparql-results+json", "application/n-triples"
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 GRAPH_WORDS = set("GRAPH WITH INTO TO USING ADD COPY MOVE CLEAR DROP CREATE".split())
