@@ -130,15 +130,20 @@ def skolemise(triples: list[ox.Triple]) -> list[ox.Triple]:
 
     No blank node identifier reaches users, and the same input always gives the same IRIs.
     """
-    blanks = {t.subject for t in triples if isinstance(t.subject, ox.BlankNode)}
-    blanks |= {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
-    if not blanks:
+    about: dict[ox.BlankNode, list[ox.Triple]] = {}
+    to: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            about.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, ox.BlankNode):
+            to.setdefault(t.object, []).append(t)
+    if not about and not to:
         return triples
     names = {}
-    for node in blanks:
+    for node in about.keys() | to.keys():
         body = sorted(f"{t.predicate} {t.object if not isinstance(t.object, ox.BlankNode) else ''}"
-                      for t in triples if t.subject == node)
-        parents = sorted(f"{t.subject} {t.predicate}" for t in triples if t.object == node)
+                      for t in about.get(node, []))
+        parents = sorted(f"{t.subject} {t.predicate}" for t in to.get(node, []))
         digest = hashlib.sha1("\n".join(parents + body).encode()).hexdigest()[:16]
         names[node] = ox.NamedNode(f"https://w3id.org/csig/id/genid/{digest}")
 
