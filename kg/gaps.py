@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -92,9 +94,12 @@ def report(store: Store, dataset: Dataset, params: dict | None = None, top: int 
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
     out = GapReport(params, as_of)
-    for query in load_catalogue().values():
-        out.sections.append(section(store, dataset, query, params))
-    model = load_model(store, dataset)
+    # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        loading = pool.submit(load_model, store, dataset)
+        out.sections = list(pool.map(lambda q: section(store, dataset, q, params),
+                                     load_catalogue().values()))
+        model = loading.result()
     out.network = analyse(model)
     out.adoptions = recommend(model, top)
     for level in levels(model):

@@ -37,10 +37,21 @@ def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def graph_of(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    """Return an rdflib graph holding `triples`."""
+    """Return an rdflib graph holding `triples`.
+
+    A submission repeats the same IRIs and literals (predicates, classes, codes) many times,
+    and building an rdflib term costs far more than looking it up, so each is built once.
+    """
     graph = rdflib.Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    terms: dict = {}
+
+    def term(t):
+        found = terms.get(t)
+        if found is None:
+            found = terms[t] = to_rdflib(t)
+        return found
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
     return graph
 
 

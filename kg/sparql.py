@@ -176,7 +176,7 @@ def collect(answer, row_cap: int = 0) -> QueryResult:
     for solution in answer:
         if row_cap and len(rows) >= row_cap:
             return QueryResult("select", names, rows, truncated=True)
-        rows.append({n: solution[n] for n in names if solution[n] is not None})
+        rows.append({n: v for n in names if (v := solution[n]) is not None})
     return QueryResult("select", names, rows)
 
 

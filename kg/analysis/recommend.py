@@ -83,15 +83,20 @@ def groups(model: Model) -> dict[str, tuple[Counter, dict]]:
 
 def _count(cells: Counter, partner: str | None = None) -> int:
     """Return the gaps among one data type's groups (only those touching `partner` if given)."""
-    prods = [g for g in cells if g[1] == "produces"]
-    cons = [g for g in cells if g[1] == "consumes"]
-    total = 0
-    for prod in prods:
-        mine = partner is None or prod[0] == partner
-        for con in cons:
-            if con[0] != prod[0] and (mine or con[0] == partner) and prod[2].isdisjoint(con[2]):
-                total += cells[prod] * cells[con]
-    return total
+    prods = [(g, n) for g, n in cells.items() if g[1] == "produces"]
+    cons = [(g, n) for g, n in cells.items() if g[1] == "consumes"]
+    if partner is None:
+        return _pairs(prods, cons)
+    return (_pairs([x for x in prods if x[0][0] == partner], cons)
+            + _pairs([x for x in prods if x[0][0] != partner],
+                     [x for x in cons if x[0][0] == partner]))
+
+
+def _pairs(prods: list, cons: list) -> int:
+    """Return the capability pairs of producer and consumer groups of different partners
+    that share no standard family."""
+    return sum(pn * cn for prod, pn in prods for con, cn in cons
+               if con[0] != prod[0] and prod[2].isdisjoint(con[2]))
 
 
 def _adopt(cells: Counter, partner: str, family: str) -> Counter:
