@@ -52,7 +52,7 @@ class Store:
             ) from err
         self.path = path
         # A new store being built that no one reads yet may skip transactions: pyoxigraph's
-        # bulk loader writes an on-disk store many times faster than a transactional load.
+        # bulk loader writes an on-disk store faster than transactional loads (see `load`).
         self.bulk = bulk
         self.lock = threading.RLock()  # one acceptance at a time: versions must not interleave
 
@@ -155,8 +155,9 @@ class Store:
         """Add N-Triples without blank nodes to graphs: [(text, graph IRI)].
 
         Each graph is one transaction, except in a new on-disk store being built (`bulk`):
-        there the whole batch goes to pyoxigraph's bulk loader in one call, many times faster
-        than transactions on disk (and slower in memory, where it is not used).
+        there the whole batch goes to pyoxigraph's bulk loader in one call (1M statements on
+        disk: 100 s against 115 s, and views 85 s against 175 s; in memory the bulk loader
+        was twice as slow, so it is not used there).
         """
         if self.bulk and self.path:
             quads = b"".join(data.replace(b" .\n", f" <{graph}> .\n".encode())

@@ -34,7 +34,11 @@ def _stamp(store: Store, view: str) -> int:
 
 
 def rebuild(store: Store, view: str, graphs: tuple[str, ...]) -> None:
-    """Fill a view with the union of its graphs and stamp it, in one transaction."""
+    """Fill a view with the union of its graphs and stamp it, in one transaction.
+
+    A new on-disk store still being built is filled by the bulk loader instead: no one reads
+    it, and a view left half-filled by a crash has an old stamp, so it is rebuilt.
+    """
     if store.bulk and store.path:
         return _rebuild_in_bulk(store, view, graphs)
     values = " ".join(f"<{g}>" for g in graphs)
@@ -47,8 +51,8 @@ def rebuild(store: Store, view: str, graphs: tuple[str, ...]) -> None:
 def _rebuild_in_bulk(store: Store, view: str, graphs: tuple[str, ...]) -> None:
     """Fill a view of a store being built, which no one reads yet, with the bulk loader.
 
-    A transactional insert of a million statements into an on-disk store takes minutes; the
-    bulk loader takes seconds (a statement in two graphs is stored once, as in any graph).
+    On disk this took half the time of the transactional insert at 1M statements (85 s
+    against 175 s for two views). A statement in two graphs is stored once, as in any graph.
     """
     store.update(f"DROP SILENT GRAPH <{view}>")
     store.load([(ox.serialize(store.triples(g), format=ox.RdfFormat.N_TRIPLES) or b"", view)
