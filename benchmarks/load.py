@@ -60,15 +60,21 @@ def build_store(folder: Path, path: Path | None = None, content: Content | None 
     The store is new, so it is built in bulk as `kg init` builds a new store; it stays in
     bulk mode until the caller has built the views it needs and clears `store.bulk`.
     """
-    content = content or Content(ROOT)
     store = Store(path, bulk=True)
+    return store, fill(store, folder, content, progress)
+
+
+def fill(store, folder: Path, content: Content | None = None, progress=lambda _: None) -> int:
+    """Load the public graphs and accept every partner file of `folder` into `store` (embedded
+    or remote); return the statement count."""
+    content = content or Content(ROOT)
     total = build_public(store, content)
     levels = ranks(Context(content))
     files = sorted(folder.glob("*.ttl"))
     for i, file in enumerate(files, 1):
         total += accept_file(store, file, levels)
         progress(f"accepted {file.stem} ({i}/{len(files)})")
-    return store, total
+    return total
 
 
 def dump_graphs(store: Store, graphs: tuple[str, ...], path: Path) -> int:

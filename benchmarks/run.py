@@ -289,14 +289,12 @@ def rdflib_side(store, dataset, texts: dict, folder: Path, opts: dict, result: d
 
 def virtuoso_side(folder: Path, texts: dict, opts: dict, result: dict) -> None:
     """Build the same files into a scratch Virtuoso (the remote store) and time every query."""
-    from load import accept_file, build_public
+    from load import fill
     from synth import parse_size
     from virtuoso import Unavailable, running
 
     from kg.access import full_dataset
-    from kg.content import Content
     from kg.remote import RemoteStore
-    from kg.submissions import Context, ranks
 
     if parse_size(result["size"]) > parse_size(opts["virtuoso_max"]):
         result["virtuoso"] = {"skipped": f"above --virtuoso-max {opts['virtuoso_max']}"}
@@ -307,11 +305,7 @@ def virtuoso_side(folder: Path, texts: dict, opts: dict, result: dict) -> None:
             store = RemoteStore(setting, timeout=opts["cap"])
             result["virtuoso"] = out = {}
             start = time.perf_counter()
-            content = Content(HERE.parent)
-            build_public(store, content)
-            levels = ranks(Context(content))
-            for file in sorted((folder / "partners").glob("*.ttl")):
-                accept_file(store, file, levels)
+            fill(store, folder / "partners")
             out["build_s"] = time.perf_counter() - start
             log(f"{result['size']}: Virtuoso built in {out['build_s']:.1f}s")
             dataset = full_dataset(store)

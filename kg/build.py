@@ -31,7 +31,8 @@ def build(store: Store, content: Content, progress: Callable[[str], None] = lamb
     result = BuildResult()
     store.clear_staging()
     new = isinstance(store, Store) and not store.graphs()
-    store.bulk = new  # uncommitted graphs are invisible, so a new store may load in bulk
+    if new:
+        store.bulk = True  # uncommitted graphs are invisible, so a new store may load in bulk
     try:
         return _build(store, content, progress, context or Context(content), result)
     finally:

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, copy_current_request_context, requ
 
 from kg import gaps
 from kg.catalogue import (
-    QUERIES,
     SEVERITIES,
     Param,
     Query,
@@ -46,18 +45,6 @@ OPTIONS = {  # parameter type -> the choices the viewer's dataset offers
     "coalition": (NAMED + "{ csig:Coalition }" + ENGLISH + "?label", None),
     "standard": (NAMED + "{ csig:DataStandard }" + ENGLISH + "?label", None),
 }
-
-
-_PARSED: dict[tuple, dict[str, Query]] = {}
-
-
-def catalogue() -> dict[str, Query]:
-    """Return the named reports, parsed again only when a query file has changed."""
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(QUERIES.glob("*.rq")))
-    if stamp not in _PARSED:
-        _PARSED.clear()
-        _PARSED[stamp] = load_catalogue()
-    return _PARSED[stamp]
 
 
 def options(kind: str) -> list[dict]:
@@ -116,7 +103,7 @@ def table(query: Query, result: QueryResult) -> dict:
 @api_route(bp, "/reports", "/api/reports")
 def reports():
     """List the named gap reports with their severity and parameters."""
-    return answer("reports.html", reports=[entry(q) for q in catalogue().values()])
+    return answer("reports.html", reports=[entry(q) for q in load_catalogue().values()])
 
 
 def download(name: str, result: QueryResult, fmt: str) -> Response:
@@ -130,7 +117,7 @@ def download(name: str, result: QueryResult, fmt: str) -> Response:
 @api_route(bp, "/reports/<name>", "/api/reports/<name>")
 def report(name: str):
     """Run one named report on the viewer's dataset with the parameters of its form."""
-    query = catalogue().get(name)
+    query = load_catalogue().get(name)
     if query is None:
         abort(404, description=f"no report named {name!r}")
     values = values_of(query.params)
@@ -155,7 +142,7 @@ def report(name: str):
 def gap_params() -> dict[str, Param]:
     """Return the parameters the whole gap report takes, as the catalogue declares them."""
     found: dict[str, Param] = {}
-    for query in catalogue().values():
+    for query in load_catalogue().values():
         for name, param in query.params.items():
             if name in GAP_PARAMS:
                 found.setdefault(name, param)
