@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from kg.namespaces import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, sparql_prefixes
 from kg.store import Dataset, Store
 
@@ -92,14 +94,14 @@ WHERE {
      csig:rank ?rank .
   OPTIONAL { ?g csig:disseminationControl ?dissem }
   OPTIONAL { ?g csig:releasableTo ?rel }
-  FILTER(STRSTARTS(STR(?g), "https://w3id.org/csig/graph/partner/"))
+  FILTER(STRSTARTS(STR(?g), ?_prefix))
 } GROUP BY ?g ?partner ?system ?cls ?rank ?dissem
 """
 
 
-def partner_graphs(store: Store) -> list[GraphEntry]:
-    """Return every current partner graph with its marking, from the meta graph."""
-    rows = store.select(GRAPH_MARKINGS, Dataset((META_GRAPH,)))
+def partner_graphs(store: Store, prefix: str = GRAPH + "partner/") -> list[GraphEntry]:
+    """Return every partner graph under `prefix` (default: the current ones) with its marking."""
+    rows = store.select(GRAPH_MARKINGS, Dataset((META_GRAPH,)), {"_prefix": ox.Literal(prefix)})
     entries = []
     for row in rows:
         marking = Marking(
@@ -165,17 +167,26 @@ def materialised(store: Store, graphs: list[str]) -> Dataset:
     return through_view(store, graphs)
 
 
-def viewer_dataset(store: Store, viewer: Viewer = ANONYMOUS) -> Dataset:
-    """Return the dataset `viewer` may query: public graphs plus releasable partner graphs."""
-    entries = partner_graphs(store)
+def viewer_coalitions(store: Store, viewer: Viewer) -> set[str]:
+    """Return the coalitions the viewer's nation or organisation belongs to today."""
     coalitions: set[str] = set()
     if not viewer.anonymous:
         for who in (_nation_iri(viewer), _org_iri(viewer)):
             if who:
                 coalitions |= coalitions_of(store, who)
-    visible = public_base_graphs(store)
-    visible += [e.graph for e in entries if may_see(viewer, e, coalitions)]
-    return materialised(store, visible)
+    return coalitions
+
+
+def visible_graphs(store: Store, viewer: Viewer = ANONYMOUS) -> list[str]:
+    """Return the graphs `viewer` may see: public graphs plus releasable partner graphs."""
+    coalitions = viewer_coalitions(store, viewer)
+    return public_base_graphs(store) + [e.graph for e in partner_graphs(store)
+                                        if may_see(viewer, e, coalitions)]
+
+
+def viewer_dataset(store: Store, viewer: Viewer = ANONYMOUS) -> Dataset:
+    """Return the dataset `viewer` may query: public graphs plus releasable partner graphs."""
+    return materialised(store, visible_graphs(store, viewer))
 
 
 def full_dataset(store: Store) -> Dataset:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import logging
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -16,26 +19,71 @@ from kg.settings import SETTINGS, Settings, load_settings
 from kg.store import Store
 
 log = logging.getLogger("kg")
+ARGV: contextvars.ContextVar = contextvars.ContextVar("kg_argv", default=None)
+SERVED: contextvars.ContextVar = contextvars.ContextVar("kg_served", default=None)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A command run by the server for a client: the server's store, the client's settings."""
+
+    store: Store
+    settings: Settings
+    cwd: str
+
+
+class Group(click.Group):
+    """The `kg` group: remembers its arguments, so that a running server can be handed them."""
+
+    def main(self, args=None, *rest, **options):
+        argv = list(sys.argv[1:] if args is None else args)
+        token = ARGV.set(argv)
+        try:
+            return super().main(argv, *rest, **options)
+        finally:
+            ARGV.reset(token)
+
+
+class LocalPath(click.Path):
+    """A file argument, relative to the directory the user typed the command in."""
+
+    def convert(self, value, param, ctx):
+        served = SERVED.get()
+        if served and isinstance(value, str | os.PathLike) and not os.path.isabs(value):
+            value = os.path.join(served.cwd, value)
+        return super().convert(value, param, ctx)
 
 
 def _settings_options(func):
     """Add one global option per setting of the settings table."""
     for setting in reversed(SETTINGS):
-        func = click.option(f"--{setting.name.replace('_', '-')}", setting.name, default=None,
-                            help=f"{setting.help} [env {setting.env}; default {setting.default}]",
-                            show_default=False)(func)
+        func = click.option(
+            f"--{setting.name.replace('_', '-')}",
+            setting.name,
+            default=None,
+            help=f"{setting.help} [env {setting.env}; default {setting.default}]",
+            show_default=False,
+        )(func)
     return func
 
 
-@click.group()
+@click.group(cls=Group)
 @_settings_options
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, **overrides) -> None:
-    """Coalition space interoperability graph: vocabulary, submissions, gaps, explorer."""
+    """Coalition space interoperability graph: vocabulary, submissions, gaps, explorer.
+
+    While `kg serve` runs on the same store, every command is carried out by that server.
+    """
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = load_settings(overrides)
+    served = SERVED.get()
+    ctx.obj = served.settings if served else load_settings(overrides)
+    if served is None and ctx.invoked_subcommand and not ctx.resilient_parsing:
+        from kg.cli_served import hand_over
+
+        hand_over(ctx, ARGV.get() or [])
 
 
 def handled(func):
@@ -63,10 +111,16 @@ def content() -> Content:
 
 
 def open_store() -> Store:
-    """Open the store named by the settings."""
+    """Return the server's store for a handed-over command, else open the configured one."""
     from kg.store import open_configured
 
-    return open_configured(settings())
+    served = SERVED.get()
+    if served is not None:
+        return served.store
+    return open_configured(settings(), wait=LOCK_WAIT, waiting=progress)
+
+
+LOCK_WAIT = 30.0  # seconds a command waits for another `kg` command to release the store
 
 
 def progress(message: str) -> None:
@@ -75,18 +129,52 @@ def progress(message: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Start over: keep a dump, empty the store, and build it from the files.",
+)
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Carry out --reset (without it, only show what a reset would discard).",
+)
 @handled
-def init() -> None:
-    """Build or refresh the store from ontology/ and data/ (partners via submissions)."""
-    from kg.build import build
+def init(reset: bool, confirm: bool) -> None:
+    """Build the store, or refresh its ontology and reference graphs; partners' data is kept.
+
+    A bundled partner file is loaded only for a partner that has never had a version.
+    """
+    from kg.build import backup_path, build, partners_with_data
+    from kg.build import reset as start_over
 
     store = open_store()
-    result = build(store, content(), progress)
+    if reset:
+        kept = partners_with_data(store)
+        if kept and not confirm:
+            click.echo(
+                "kg init --reset would discard every accepted version of: "
+                + ", ".join(
+                    f"{p} ({n} version{'s' if n > 1 else ''})" for p, n in sorted(kept.items())
+                )
+            )
+            click.echo(
+                "nothing was changed; add --confirm to start over (a dump of the whole "
+                "store is kept first)"
+            )
+            sys.exit(1)
+        result = start_over(store, content(), backup_path(store), progress)
+    else:
+        result = build(store, content(), progress)
     click.echo(f"store: {store.path or 'remote'}")
-    click.echo(f"public graphs: {len(result.graphs)}, "
-               f"{sum(result.graphs.values())} statements")
-    click.echo(f"partners accepted: {len(result.accepted)}, unchanged: {len(result.unchanged)}, "
-               f"warnings: {result.warnings}")
+    click.echo(
+        f"public graphs: {len(result.graphs)} ({len(result.refreshed)} refreshed), "
+        f"{sum(result.graphs.values())} statements"
+    )
+    click.echo(
+        f"partners seeded from data/partners: {len(result.accepted)}; "
+        f"kept as accepted: {len(result.kept)}; warnings: {result.warnings}"
+    )
 
 
 @main.command()
@@ -117,8 +205,9 @@ def store_problems() -> list:
         return [Problem(where, "", f"store not checked: {err}", "warning")]
     found = verify(store)
     progress(f"store: {len(found)} integrity problem(s)")
-    return [Problem(where, "", text, "warning" if "staging" in text else "violation")
-            for text in found]
+    return [
+        Problem(where, "", text, "warning" if "staging" in text else "violation") for text in found
+    ]
 
 
 @main.command()
@@ -143,12 +232,16 @@ def reason() -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--as", "viewer", default="all", show_default=True,
+              help="Count what this viewer sees: public, all, or a user of the users file.")
 @handled
-def stats(as_json: bool) -> None:
+def stats(as_json: bool, viewer: str) -> None:
     """Print counts: graphs, statements, and the main kinds of things."""
     from kg.stats import stats as compute
+    from kg.users import load_users, resolve_viewer
 
-    result = compute(open_store(), None)
+    store = open_store()
+    result = compute(store, resolve_viewer(store, load_users(settings().path("users")), viewer))
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -157,7 +250,7 @@ def stats(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=LocalPath(dir_okay=False, path_type=Path))
 @handled
 def dump(file: Path) -> None:
     """Write the whole store to FILE (.nq or .trig)."""
@@ -166,12 +259,30 @@ def dump(file: Path) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=LocalPath(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Carry out the restore (without it, only show which partners' data it would replace).",
+)
 @handled
-def restore(file: Path) -> None:
+def restore(file: Path, confirm: bool) -> None:
     """Replace the whole store with the content of FILE (.nq or .trig), in one transaction."""
-    count = open_store().restore(file)
+    from kg.build import partners_with_data
+
+    store = open_store()
+    kept = partners_with_data(store)
+    if kept and not confirm:
+        click.echo(
+            f"restoring {file} replaces the whole store, with the data of: "
+            + ", ".join(f"{p} ({n} version{'s' if n > 1 else ''})" for p, n in sorted(kept.items()))
+        )
+        click.echo(
+            "nothing was changed; add --confirm to restore (make a dump first with `kg dump`)"
+        )
+        sys.exit(1)
+    count = store.restore(file)
     click.echo(f"restored {count} quads from {file}")
 
 
-from kg import cli_analysis, cli_data  # noqa: E402,F401  (registers their commands)
+from kg import cli_analysis, cli_data, cli_submissions  # noqa: E402,F401  (their commands)

@@ -120,6 +120,11 @@ class RemoteStore:
         it runs on staging copies, so a failure leaves the live graphs unchanged. Concurrent
         replacements must be serialised by the caller.
         """
+        with self.lock:  # one writer at a time in this process
+            self._replace(graphs, list(drop), update)
+
+    def _replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: list[str],
+                 update: str) -> None:
         run = f"{STAGING}{uuid.uuid4().hex}/"
         staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
         drop = [g for g in drop if g not in staged]

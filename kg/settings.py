@@ -24,12 +24,18 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("store", str(ROOT / ".kg" / "store"),
-            "Embedded store folder, or a remote SPARQL 1.1 server as "
-            "'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'."),
+    Setting(
+        "store",
+        str(ROOT / ".kg" / "store"),
+        "Embedded store folder, or a remote SPARQL 1.1 server as "
+        "'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'.",
+    ),
     Setting("content", str(ROOT), "Folder holding ontology/, shapes/ and data/."),
-    Setting("users", str(ROOT / "data" / "users.toml"),
-            "Users file: token hashes, nation or organisation, roles, clearance."),
+    Setting(
+        "users",
+        str(ROOT / "data" / "users.toml"),
+        "Users file: token hashes, nation or organisation, roles, clearance.",
+    ),
     Setting("host", "127.0.0.1", "Address the explorer listens on."),
     Setting("port", "5000", "Port the explorer listens on."),
     Setting("query_timeout", "10", "Seconds a SPARQL query may run before it is stopped."),
@@ -40,6 +46,7 @@ SETTINGS = (
 )
 
 SETTING_NAMES = tuple(s.name for s in SETTINGS)
+PATH_SETTINGS = ("store", "content", "users", "audit_log")  # files and folders, not values
 
 
 @dataclass(frozen=True)

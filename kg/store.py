@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,11 +19,31 @@ META = GRAPH + "meta"
 GENERATION = CSIG + "generation"
 # Every change made through `replace` bumps the store's generation, in the same transaction,
 # so derived graphs (views) know when they are stale.
-BUMP = (f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
-        f"INSERT {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?next }} }} "
-        f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
-        f"BIND(COALESCE(?n + 1, 1) AS ?next) }}")
+BUMP = (
+    f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
+    f"INSERT {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?next }} }} "
+    f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
+    f"BIND(COALESCE(?n + 1, 1) AS ?next) }}"
+)
+
+
+def continue_from(generation: int) -> str:
+    """Return an update that sets the generation, so a restore or reset never goes back.
+
+    Pages and views are kept per generation: a number seen before must mean the same data.
+    """
+    return (
+        f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
+        f"WHERE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> {generation} }} }}"
+    )
+
+
 DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+class StoreBusy(KGError):
+    """The embedded store is open in another process."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +67,10 @@ class Store:
         try:
             self._ox = ox.Store(str(path)) if path else ox.Store()
         except OSError as err:
-            raise KGError(
-                f"cannot open the store at {path}: {err} "
-                "(is another `kg` process, such as `kg serve`, using it?)"
+            kind = StoreBusy if "lock" in str(err).lower() else KGError
+            raise kind(
+                f"cannot open the store at {path}: {err} (another `kg` process is "
+                "using it; while `kg serve` runs, commands are handed to it)"
             ) from err
         self.path = path
         # A new store being built that no one reads yet may skip transactions: pyoxigraph's
@@ -90,8 +112,13 @@ class Store:
         names = [v.value for v in solutions.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
-                update: str = "", fresh: Iterable[str] = ()) -> None:
+    def replace(
+        self,
+        graphs: Mapping[str, Iterable[ox.Triple]],
+        drop: Iterable[str] = (),
+        update: str = "",
+        fresh: Iterable[str] = (),
+    ) -> None:
         """Replace named graphs, drop others and run `update`, all in one transaction.
 
         New content is first written to staging graphs (an atomic insert), then switched in
@@ -100,7 +127,16 @@ class Store:
         version's history graph, a partner's first graphs): they skip the staging copy and
         are written in place, emptied first of anything an interrupted write left there.
         """
-        fresh = set(fresh) & set(graphs)
+        with self.lock:  # one writer at a time in this process
+            self._replace(graphs, drop, update, set(fresh) & set(graphs))
+
+    def _replace(
+        self,
+        graphs: Mapping[str, Iterable[ox.Triple]],
+        drop: Iterable[str],
+        update: str,
+        fresh: set[str],
+    ) -> None:
         run = f"{STAGING}{uuid.uuid4().hex}/"
         where = {t: t if t in fresh else f"{run}{i}" for i, t in enumerate(graphs)}
         staged = {t: w for t, w in where.items() if t not in fresh}
@@ -110,8 +146,10 @@ class Store:
             self._write(graphs, where)
         except OSError as err:
             self._forget(staged.values(), fresh)
-            raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
-                          "full or read-only? Nothing was changed") from err
+            raise KGError(
+                f"the store at {self.path} could not be written ({err}): is the disk "
+                "full or read-only? Nothing was changed"
+            ) from err
         ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in where]
         ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staged.items()]
         ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
@@ -122,8 +160,10 @@ class Store:
             self._ox.update(" ;\n".join(ops))
         except OSError as err:
             self._forget(staged.values(), fresh)
-            raise KGError(f"the store at {self.path} could not be written ({err}): is the disk "
-                          "full or read-only? Nothing was changed") from err
+            raise KGError(
+                f"the store at {self.path} could not be written ({err}): is the disk "
+                "full or read-only? Nothing was changed"
+            ) from err
         except BaseException:
             self._forget(staged.values(), fresh)
             raise
@@ -145,8 +185,7 @@ class Store:
                 encoded[id(triples)] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             data = encoded[id(triples)] or b""
             if b"_:" in data:
-                self._ox.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                                for t in triples)
+                self._ox.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
             elif data:
                 batch.append((data, graph.value))
         self.load(batch)
@@ -160,8 +199,9 @@ class Store:
         was twice as slow, so it is not used there).
         """
         if self.bulk and self.path:
-            quads = b"".join(data.replace(b" .\n", f" <{graph}> .\n".encode())
-                             for data, graph in batch)
+            quads = b"".join(
+                data.replace(b" .\n", f" <{graph}> .\n".encode()) for data, graph in batch
+            )
             if quads:
                 self._ox.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
             return
@@ -206,7 +246,7 @@ class Store:
     def restore(self, path: Path) -> int:
         """Replace the whole store with the content of a dump, in one transaction."""
         by_graph = read_dump(path)
-        self.replace(by_graph, drop=self.graphs())
+        self.replace(by_graph, drop=self.graphs(), update=continue_from(self.generation()))
         return sum(len(t) for t in by_graph.values())
 
     def flush(self) -> None:
@@ -236,8 +276,11 @@ def dump_format(path: Path) -> ox.RdfFormat:
         raise KGError(f"{path}: dumps are N-Quads (.nq) or TriG (.trig)") from None
 
 
-def open_configured(settings) -> Store:
-    """Open the store the settings name: an embedded store folder or a remote server."""
+def open_configured(settings, wait: float = 0.0, waiting=lambda _: None) -> Store:
+    """Open the store the settings name: an embedded store folder or a remote server.
+
+    An embedded store held by another `kg` process is waited for up to `wait` seconds.
+    """
     if settings["store"].startswith("sparql+"):
         from kg.remote import RemoteStore
 
@@ -247,4 +290,14 @@ def open_configured(settings) -> Store:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise KGError(f"cannot create the store folder {path}: {err}") from err
-    return Store(path)
+    deadline, said = time.monotonic() + wait, False
+    while True:
+        try:
+            return Store(path)
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            if not said:
+                waiting(f"the store {path} is in use by another kg command; waiting")
+                said = True
+            time.sleep(0.5)

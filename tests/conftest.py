@@ -6,7 +6,12 @@ import gc
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
+import traceback
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -131,6 +136,8 @@ def runner(settings):
         options = [f"--{k.replace('_', '-')}={v}" for k, v in settings.values.items()
                    if k in ("store", "content", "users", "audit_log")]
         result = cli.invoke(main, [*options, *args], catch_exceptions=False)
+        if result.exc_info:  # a command that exits keeps its frames, and a store, alive
+            traceback.clear_frames(result.exc_info[2])
         gc.collect()  # release the embedded store's lock before the next command opens it
         return result
 
@@ -151,6 +158,24 @@ def serving(app):
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def start_server(store_path, tmp_path, port: int) -> subprocess.Popen:
+    """Start `kg serve` on a store in its own process; return it once it answers."""
+    command = [sys.executable, "-m", "kg", "--store", str(store_path), "--content", str(ROOT),
+               "--audit-log", str(tmp_path / "audit.log"), "--port", str(port), "serve"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=2):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError("the server exited at start") from None
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the server did not start")
 
 
 def free_port() -> int:

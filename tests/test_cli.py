@@ -18,9 +18,10 @@ def test_init_builds_then_finds_everything_unchanged(tmp_path, runner):
     store = tmp_path / "new-store"
     first = runner("--store", str(store), "init")
     assert first.exit_code == 0, first.output
-    assert "partners accepted: 17" in first.output
+    assert "partners seeded from data/partners: 17; kept as accepted: 0" in first.output
     second = runner("--store", str(store), "init")
-    assert "partners accepted: 0, unchanged: 17" in second.output
+    assert "partners seeded from data/partners: 0; kept as accepted: 17" in second.output
+    assert "(0 refreshed)" in second.output
 
 
 def test_stats_counts_the_bundled_data(runner):

@@ -98,8 +98,13 @@ def test_non_conforming_put_is_422_with_the_report_and_changes_nothing(client):
     assert snapshot(client) == before
 
 
-def test_valid_put_replaces_with_204_then_get_returns_it(client):
-    response = put(client, EXAMPLE_TTL)
+def test_a_put_that_withdraws_needs_confirmation_then_replaces_with_204(client):
+    before = snapshot(client)
+    refused = put(client, EXAMPLE_TTL)
+    assert refused.status_code == 409
+    assert "skynet-5" in {w["identifier"] for w in refused.get_json()["withdrawals"]}
+    assert snapshot(client) == before
+    response = put(client, EXAMPLE_TTL, url=GBR + "&confirm=true")
     assert response.status_code == 204
     body = client.get(GBR, headers=auth("gbr")).data
     assert b"exercise-gbr-radar" in body and b"skynet-5" not in body
@@ -115,7 +120,7 @@ def test_put_to_a_partner_without_data_is_201(client):
 
 
 def test_csv_put_is_accepted_like_turtle(client):
-    assert put(client, EXAMPLE_CSV, media="text/csv").status_code == 204
+    assert put(client, EXAMPLE_CSV, media="text/csv", url=GBR + "&confirm=true").status_code == 204
 
 
 def test_post_merges_and_validates_the_merged_result(client):
@@ -141,14 +146,18 @@ def test_delete_withdraws_as_a_new_empty_version(client, app):
     assert client.delete(GBR, headers=auth("gbr")).status_code == 204
     assert client.get(GBR, headers=auth("gbr")).status_code == 404
     versions = history(app.extensions["kg"].store, "GBR")
-    assert versions[-1].note == "withdrawn" and len(versions) == 2
+    assert versions[-1].note.startswith("withdrawn") and len(versions) == 2
+    assert versions[-1].mode == "withdraw" and versions[-1].capabilities == 0
 
 
 def test_submission_api_validates_and_submits(client):
     bad = client.post("/api/submissions/validate?name=x.csv", data=b"identifier\nx\n",
                       headers={"Content-Type": "text/csv"})
     assert bad.status_code == 200 and bad.get_json()["conforms"] is False
-    ok = client.post("/api/submissions?partner=GBR", data={"file": (
+    pending = client.post("/api/submissions?partner=GBR", data={"file": (
+        __import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")}, headers=auth("gbr"))
+    assert pending.status_code == 409 and len(pending.get_json()["withdrawals"]) == 6
+    ok = client.post("/api/submissions?partner=GBR&confirm=true", data={"file": (
         __import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")}, headers=auth("gbr"))
     assert ok.status_code == 201, ok.get_json()
     assert ok.get_json()["accepted"]["version"] == 2

@@ -97,7 +97,8 @@ def test_kg_validate_json_and_turtle_outputs(runner):
 
 
 def test_submit_prints_version_and_diff_and_history_shows_both(tmp_path, runner):
-    first = runner("submit", str(EXAMPLES / "capabilities.csv"), "--partner", "GBR")
+    first = runner("submit", str(EXAMPLES / "capabilities.csv"), "--partner", "GBR",
+                   "--confirm")
     assert first.exit_code == 0, first.output
     assert "accepted GBR version 2" in first.output
     assert "added    exercise-gbr-ops-cell" in first.output
@@ -133,8 +134,10 @@ def test_a_partner_cannot_submit_another_partners_capabilities(context, fresh_st
 
 def test_rollback_restores_an_earlier_version_as_a_new_one(context, fresh_store):
     original = {str(t) for t in version_triples(fresh_store, "GBR", 1)}
-    submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "test")
-    outcome = rollback(fresh_store, context, "GBR", 1, "test")
+    submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "test",
+           confirm=True)
+    assert rollback(fresh_store, context, "GBR", 1, "test").pending  # it withdraws examples
+    outcome = rollback(fresh_store, context, "GBR", 1, "test", confirm=True)
     assert outcome.acceptance.version == 3
     assert {str(t) for t in version_triples(fresh_store, "GBR", 3)} == original
     assert history(fresh_store, "GBR")[-1].note == "rollback to version 1"
@@ -198,7 +201,8 @@ def test_a_failure_in_the_middle_of_an_acceptance_leaves_the_store_unchanged(
     real = fresh_store._ox
     fresh_store._ox = Failing(real, stage)
     with pytest.raises((OSError, KGError), match="injected"):
-        submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "t")
+        submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "t",
+               confirm=True)
     fresh_store._ox = real
     assert fresh_store.graphs() == graphs
     assert sorted(str(q) for g in fresh_store.graphs() for q in fresh_store.triples(g)) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.settings import ROOT
 from kg.web.openapi import ROUTES
 
 GBR = {"Authorization": "Bearer demo-gbr-officer"}
@@ -57,8 +58,11 @@ def test_capability_page_shows_marking_interfaces_and_provenance(client):
     data = client.get("/api/capabilities/skynet-5").get_json()
     assert data["marking"] == {"text": "UNCLASSIFIED", "rank": 0}
     assert {i["assumed"] for i in data["interfaces"]} == {"true"}
-    assert [p["version"] for p in data["provenance"]] == [1]
-    assert all(v["version"] == 1 for f in data["fields"] for v in f["values"])
+    [provenance] = data["provenance"]  # GBR's first version, which also holds hidden data:
+    assert provenance["time"] and not provenance["complete"]  # when, but not who nor the hash
+    assert "version" not in provenance and "sha256" not in provenance
+    assert all(v["changed"] == provenance["time"][:10] for f in data["fields"]
+               for v in f["values"])
     html = client.get("/id/capability/skynet-5").get_data(as_text=True)
     assert html.count('class="banner unclassified"') == 2 and "assumed" in html
 
@@ -84,13 +88,29 @@ def test_session_sign_in_changes_what_pages_show(client):
     assert EXERCISE not in client.get("/id/nation/GBR").get_data(as_text=True)
 
 
-def test_submission_counts_show_only_when_every_graph_is_visible(client):
-    anonymous = client.get("/api/partners/nation/GBR").get_json()["submissions"][0]
-    assert "triples" not in anonymous and anonymous["version"] == 1
+def test_submission_metadata_shows_only_as_far_as_the_data_is_visible(client):
+    anonymous = client.get("/api/partners/nation/GBR").get_json()["submissions"]
+    assert [(v["added"], v["complete"]) for v in anonymous] == [(5, False)]  # 1 record hidden
+    assert not {"version", "user", "sha256", "source"} & set(anonymous[0])
     officer = client.get("/api/partners/nation/GBR", headers=GBR).get_json()["submissions"]
-    assert officer[0]["capabilities"] == 6
+    assert officer[0]["capabilities"] == 6 and officer[0]["version"] == 1
     canada = client.get("/api/partners/nation/CAN").get_json()["submissions"][0]
-    assert canada["capabilities"] == 3
+    assert canada["complete"] and canada["added"] == 3 and canada["user"] == "seed-loader"
+
+
+def test_a_change_to_hidden_data_only_is_not_shown_to_those_who_cannot_see_it(client):
+    marked = (ROOT / "data" / "examples" / "capabilities.ttl").read_bytes()
+    hidden = marked.split(b"cap:exercise-gbr-ops-cell a")[1]
+    body = marked.split(b"cap:exercise-gbr-radar a")[0] + b"cap:exercise-gbr-ops-cell a" + hidden
+    response = client.post("/api/submissions?partner=GBR&mode=merge&name=x.ttl", data=body,
+                           headers={**GBR, "Content-Type": "text/turtle"})
+    assert response.status_code == 201, response.get_json()
+    anonymous = client.get("/api/partners/nation/GBR").get_json()["submissions"]
+    assert len(anonymous) == 1  # the new version changed only SECRET data
+    page = client.get("/id/nation/GBR").get_data(as_text=True)
+    assert response.get_json()["accepted"]["version"] == 2 and "v2" not in page
+    usa = {"Authorization": "Bearer demo-usa-planner"}  # GBR's record is REL TO USA
+    assert len(client.get("/api/partners/nation/GBR", headers=usa).get_json()["submissions"]) == 2
 
 
 def test_facet_counts_follow_the_filters(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -12,7 +13,9 @@ from kg.errors import KGError
 from kg.namespaces import CSIG, ID, META_GRAPH, PREFIXES, history_graph, partner_graph
 from kg.store import Store
 from kg.submissions.history import current_graphs, last_version
+from kg.submissions.ownership import ownership_update
 from kg.submissions.report import Report
+from kg.submissions.structure import Structure
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD = PREFIXES["xsd"]
@@ -33,35 +36,22 @@ def _p(local: str) -> str:
     return CSIG + local
 
 
-TYPE, CAPABILITY, HAS_MARKING = (ox.NamedNode(RDF_TYPE), ox.NamedNode(_p("Capability")),
-                                  ox.NamedNode(_p("hasMarking")))
-PARTS = {ox.NamedNode(_p(p)) for p in ("produces", "consumes", "hasInterface")}
-
-
 def split_by_marking(triples: list[ox.Triple], ranks: dict[str, int]) -> dict[Marking, list]:
     """Group each capability's statements (with its interfaces and marking) by its marking."""
-    by_subject: dict[ox.NamedNode, list[ox.Triple]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
-    caps = dict.fromkeys(t.subject for t in triples
-                         if t.object == CAPABILITY and t.predicate == TYPE)
-    groups: dict[Marking, list[ox.Triple]] = {}
-    markings: dict[ox.NamedNode, Marking] = {}
-    for cap in caps:
-        own = by_subject[cap]
-        marks = [t.object for t in own if t.predicate == HAS_MARKING]
+    structure = Structure.of(triples)
+    if structure.unplaced():
+        raise KGError(f"{structure.unplaced()[0]}: a statement that belongs to no capability "
+                      "cannot be accepted; nothing was changed")
+    caps: dict[Marking, list] = {}
+    markings: dict = {}
+    for cap in structure.capabilities:
+        marks = structure.marking(cap)
         if len(marks) != 1:
             raise KGError(f"{cap}: a capability needs exactly one marking to be accepted")
-        mark = marks[0]
-        if mark not in markings:
-            markings[mark] = marking_of(by_subject.get(mark, []), ranks)
-        closure = groups.setdefault(markings[mark], [])
-        closure += own
-        closure += by_subject.get(mark, [])
-        for t in own:
-            if t.predicate in PARTS:
-                closure += by_subject.get(t.object, [])
-    return groups
+        if marks[0] not in markings:
+            markings[marks[0]] = marking_of(structure.by_subject.get(marks[0], []), ranks)
+        caps.setdefault(markings[marks[0]], []).append(cap)
+    return {marking: structure.statements(group) for marking, group in caps.items()}
 
 
 def marking_of(triples: list[ox.Triple], ranks: dict[str, int]) -> Marking:
@@ -81,8 +71,12 @@ def marking_of(triples: list[ox.Triple], ranks: dict[str, int]) -> Marking:
 
 def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
            partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
-           note: str = "") -> Acceptance:
-    """Replace `partner`'s current data by `triples` as a new version, in one transaction."""
+           note: str = "", mode: str = "replace") -> Acceptance:
+    """Replace `partner`'s current data by `triples` as a new version, in one transaction.
+
+    `report` is the validation of what was submitted; the version's own counts are taken from
+    `triples`, which differ from the submission in a merge, a withdrawal or a rollback.
+    """
     if not report.conforms:
         raise KGError(f"{report.source}: does not conform; nothing was changed")
     groups = split_by_marking(triples, ranks)
@@ -91,13 +85,32 @@ def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
     history = {history_graph(partner, version, m.key): ts for m, ts in groups.items()}
     old = current_graphs(store, partner)
     record = f"{ID}submission/{partner}/{version}"
-    update = _meta_update(partner, partner_iri, version, groups, record, user, report,
-                          sha256, note)
+    size = Report(report.source, report.format, list(report.findings),
+                  triples=len(set(map(str, triples))),
+                  capabilities=sum(len(_caps(ts)) for ts in groups.values()))
+    update = _meta_update(partner, partner_iri, version, groups, record, user, size,
+                          sha256, note, mode)
+    if owned := ownership_update(partner_iri, triples):
+        update += " ;\n" + owned
     fresh = [*history, *(current if not old else ())]  # read by no one until committed
     store.replace({**current, **history}, drop=[g for g in old if g not in current],
                   update=update, fresh=fresh)
     store.flush()
     return Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
+
+
+def _caps(triples: list[ox.Triple]) -> set:
+    return {t.subject for t in triples
+            if t.predicate.value == RDF_TYPE and t.object.value == _p("Capability")}
+
+
+def user_iri(user: str) -> str:
+    """Return the IRI that records a user, with the name escaped into one path segment.
+
+    >>> user_iri("gbr officer")
+    'https://w3id.org/csig/id/user/gbr%20officer'
+    """
+    return f"{ID}user/{urllib.parse.quote(user, safe='-._~')}"
 
 
 def _lit(value, datatype: str = "string") -> str:
@@ -118,15 +131,16 @@ def _graph_entry(graph: str, partner_iri: str, marking: Marking, version: int) -
 
 
 def _meta_update(partner: str, partner_iri: str, version: int, groups: dict, record: str,
-                 user: str, report: Report, sha256: str, note: str) -> str:
+                 user: str, report: Report, sha256: str, note: str, mode: str) -> str:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     lines = [f"<{record}> <{RDF_TYPE}> <{_p('Submission')}>",
              f"<{record}> <{_p('partner')}> <{partner_iri}>",
              f"<{record}> <{_p('partnerCode')}> {_lit(partner)}",
              f"<{record}> <{_p('version')}> {_lit(version, 'integer')}",
              f"<{record}> <{PROV}generatedAtTime> {_lit(now, 'dateTime')}",
-             f"<{record}> <{PROV}wasAttributedTo> <{ID}user/{user}>",
-             f"<{ID}user/{user}> <{RDF_TYPE}> <{_p('User')}>",
+             f"<{record}> <{PROV}wasAttributedTo> <{user_iri(user)}>",
+             f"<{user_iri(user)}> <{RDF_TYPE}> <{_p('User')}>",
+             f"<{record}> <{_p('submissionMode')}> {_lit(mode)}",
              f"<{record}> <{PROV}wasGeneratedBy> <{record}/acceptance>",
              f"<{record}/acceptance> <{RDF_TYPE}> <{_p('Acceptance')}>",
              f"<{record}/acceptance> <{PROV}endedAtTime> {_lit(now, 'dateTime')}",

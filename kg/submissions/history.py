@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -12,15 +14,19 @@ from kg.store import Dataset, Store
 
 META = Dataset((META_GRAPH,))
 
-SUBMISSIONS = sparql_prefixes(("csig", "prov", "rdfs")) + """
-SELECT ?s ?version ?time ?user ?sha ?file ?triples ?caps ?warnings ?note WHERE {
+SUBMISSIONS = (
+    sparql_prefixes(("csig", "prov", "rdfs"))
+    + """
+SELECT ?s ?version ?time ?user ?sha ?file ?triples ?caps ?warnings ?note ?mode WHERE {
   ?s a csig:Submission ; csig:partnerCode ?partner ; csig:version ?version ;
      prov:generatedAtTime ?time ; prov:wasAttributedTo ?user ; csig:sha256 ?sha ;
      csig:sourceFile ?file ; csig:tripleCount ?triples ; csig:capabilityCount ?caps ;
      csig:warningCount ?warnings .
   OPTIONAL { ?s rdfs:comment ?note }
+  OPTIONAL { ?s csig:submissionMode ?mode }
 } ORDER BY ?version
 """
+)
 
 
 @dataclass(frozen=True)
@@ -36,15 +42,27 @@ class Version:
     capabilities: int
     warnings: int
     note: str = ""
+    mode: str = "replace"
 
 
 def history(store: Store, partner: str) -> list[Version]:
     """Return every accepted version of a partner's data, oldest first."""
     rows = store.select(SUBMISSIONS, META, {"partner": ox.Literal(partner)})
-    return [Version(int(r["version"].value), r["time"].value,
-                    r["user"].value.removeprefix(ID + "user/"), r["sha"].value, r["file"].value,
-                    int(r["triples"].value), int(r["caps"].value), int(r["warnings"].value),
-                    r["note"].value if "note" in r else "") for r in rows]
+    return [
+        Version(
+            int(r["version"].value),
+            r["time"].value,
+            unquote(r["user"].value.removeprefix(ID + "user/")),
+            r["sha"].value,
+            r["file"].value,
+            int(r["triples"].value),
+            int(r["caps"].value),
+            int(r["warnings"].value),
+            r["note"].value if "note" in r else "",
+            r["mode"].value if "mode" in r else "replace",
+        )
+        for r in rows
+    ]
 
 
 def last_version(store: Store, partner: str) -> int:
@@ -59,9 +77,12 @@ def current_graphs(store: Store, partner: str) -> list[str]:
     return [g for g in store.graphs() if g.startswith(prefix)]
 
 
-def version_graphs(store: Store, partner: str, version: int) -> list[str]:
-    """Return the history graphs that keep one version of a partner's data."""
-    if version not in {v.version for v in history(store, partner)}:
+def version_graphs(store: Store, partner: str, version: int, known: bool = False) -> list[str]:
+    """Return the history graphs that keep one version of a partner's data.
+
+    The version is checked to exist unless the caller `known`s it from the history.
+    """
+    if not known and version not in {v.version for v in history(store, partner)}:
         raise KGError(f"partner {partner} has no version {version}")
     prefix = f"{GRAPH}history/{partner}/{version}/"
     return [g for g in store.graphs() if g.startswith(prefix)]
@@ -79,10 +100,19 @@ class Change:
     capability: str
     kind: str  # added | removed | changed
     fields: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    label: str = ""
 
 
-def capability_fields(triples: list[ox.Triple]) -> dict[str, dict[str, set[str]]]:
-    """Return capability identifier -> field -> values, interfaces and marking folded in."""
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def capability_fields(
+    triples: list[ox.Triple], labels: Mapping[str, str] | None = None
+) -> dict[str, dict[str, set[str]]]:
+    """Return capability identifier -> field -> values, interfaces and marking folded in.
+
+    Values are shown by their label in `labels` when they have one, else as written.
+    """
     from kg.submissions.validate import PATH_FIELDS
 
     caps: dict[str, dict[str, set[str]]] = {}
@@ -97,19 +127,33 @@ def capability_fields(triples: list[ox.Triple]) -> dict[str, dict[str, set[str]]
         name = PATH_FIELDS.get(local, local)
         if "/interface/" in subject:
             name = "interfaces " + subject.rsplit("/interface/", 1)[1]
-        caps.setdefault(ident, {}).setdefault(name, set()).add(_show(t.object))
+        caps.setdefault(ident, {}).setdefault(name, set()).add(_show(t.object, labels or {}))
     return caps
 
 
-def _show(term) -> str:
-    return term.value.removeprefix(ID) if isinstance(term, ox.NamedNode) else term.value
+def _show(term, labels: Mapping[str, str]) -> str:
+    if isinstance(term, ox.NamedNode):
+        return labels.get(term.value) or term.value.removeprefix(ID)
+    return term.value
 
 
-def diff(before: list[ox.Triple], after: list[ox.Triple]) -> list[Change]:
-    """Return per-capability changes from `before` to `after`."""
-    old, new = capability_fields(before), capability_fields(after)
-    changes = [Change(c, "added") for c in sorted(set(new) - set(old))]
-    changes += [Change(c, "removed") for c in sorted(set(old) - set(new))]
+def _names(triples: list[ox.Triple]) -> dict[str, str]:
+    """Return each capability identifier's label."""
+    return {
+        t.subject.value.removeprefix(ID + "capability/"): t.object.value
+        for t in triples
+        if t.predicate.value == LABEL and t.subject.value.startswith(ID + "capability/")
+    }
+
+
+def diff(
+    before: list[ox.Triple], after: list[ox.Triple], labels: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Return per-capability changes from `before` to `after` (values by `labels`)."""
+    old, new = capability_fields(before, labels), capability_fields(after, labels)
+    names = {**_names(before), **_names(after)}
+    changes = [Change(c, "added", label=names.get(c, c)) for c in sorted(set(new) - set(old))]
+    changes += [Change(c, "removed", label=names.get(c, c)) for c in sorted(set(old) - set(new))]
     for cap in sorted(set(old) & set(new)):
         fields = {
             f: (sorted(old[cap].get(f, set())), sorted(new[cap].get(f, set())))
@@ -117,7 +161,7 @@ def diff(before: list[ox.Triple], after: list[ox.Triple]) -> list[Change]:
             if old[cap].get(f) != new[cap].get(f)
         }
         if fields:
-            changes.append(Change(cap, "changed", fields))
+            changes.append(Change(cap, "changed", fields, names.get(cap, cap)))
     return changes
 
 
@@ -127,9 +171,60 @@ def diff_text(changes: list[Change]) -> str:
         return "no changes"
     lines = []
     for change in changes:
-        lines.append(f"{change.kind:8} {change.capability}")
+        named = f"  ({change.label})" if change.label and change.label != change.capability else ""
+        lines.append(f"{change.kind:8} {change.capability}{named}")
         for name, (was, now) in change.fields.items():
             lines.append(f"         {name}: {', '.join(was) or '-'} -> {', '.join(now) or '-'}")
     return "\n".join(lines)
 
 
+def compare_versions(
+    store: Store,
+    partner: str,
+    old: int | None = None,
+    new: int | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> tuple[int, int, list[Change]]:
+    """Return two versions (default: the last two) and the changes from the first to the second.
+
+    Version 0 stands for "no data yet".
+    """
+    known = [v.version for v in history(store, partner)]
+    if old is None or new is None:
+        new = known[-1] if known else 0
+        old = known[-2] if len(known) > 1 else 0
+    for version in (old, new):
+        if version and version not in known:
+            raise KGError(
+                f"partner {partner} has no version {version}"
+                + (f" (versions 1 to {known[-1]})" if known else "")
+            )
+    before = version_triples(store, partner, old) if old else []
+    after = version_triples(store, partner, new) if new else []
+    return old, new, diff(before, after, labels)
+
+
+@dataclass(frozen=True)
+class VersionChanges:
+    """What one version changed, per marking key: capabilities added, removed and changed."""
+
+    version: Version
+    keys: frozenset[str]  # the marking keys the version holds
+    changed: dict[str, tuple[int, int, int]]  # key -> (added, removed, changed)
+
+
+def version_changes(store: Store, partner: str) -> list[VersionChanges]:
+    """Return, for every version of a partner's data, what it changed under each marking."""
+    found, before = [], {}
+    for version in history(store, partner):
+        now = {g.rsplit("/", 1)[-1]: store.triples(g)
+               for g in version_graphs(store, partner, version.version, known=True)}
+        changed = {}
+        for key in sorted(set(before) | set(now)):
+            changes = diff(before.get(key, []), now.get(key, []))
+            if changes or (key in before) != (key in now):
+                changed[key] = tuple(sum(c.kind == k for c in changes)
+                                     for k in ("added", "removed", "changed"))
+        found.append(VersionChanges(version, frozenset(now), changed))
+        before = now
+    return found

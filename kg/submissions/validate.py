@@ -18,6 +18,7 @@ from kg.rdfterms import graph_of
 from kg.submissions import plan, shacl
 from kg.submissions.read import Source
 from kg.submissions.report import Finding, Report
+from kg.submissions.structure import Structure
 from kg.submissions.tabular import Catalogue
 
 CAPABILITY = rdflib.URIRef(CSIG + "Capability")
@@ -66,6 +67,22 @@ class Context:
     @cached_property
     def reference_graph(self) -> rdflib.Graph:
         return graph_of(self.reference)
+
+    @cached_property
+    def reference_subjects(self) -> frozenset[str]:
+        """Return every resource the vocabularies and reference data describe."""
+        return frozenset(t.subject.value for t in self.reference
+                         if isinstance(t.subject, ox.NamedNode))
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Return the label of every labelled term of the vocabularies and reference data."""
+        found: dict[str, str] = {}
+        for predicate in (rdflib.RDFS.label, SKOS.prefLabel):  # preferred labels win
+            for subject, label in self.reference_graph.subject_objects(predicate):
+                if isinstance(subject, rdflib.URIRef):
+                    found[str(subject)] = str(label)
+        return found
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -262,6 +279,10 @@ def structure_findings(data: rdflib.Graph, source: Source, context: Context,
         findings.append(Finding("violation", f"unknown partner {partner!r}; use an ISO 3166 "
                                 "alpha-3 code or a registered organisation code",
                                 field="provider", value=partner))
+    if (None, RDF.type, CAPABILITY) not in data:
+        findings.append(Finding("violation", f"{source.name} holds no capabilities, so there is "
+                                "nothing to submit. To take capabilities out, withdraw them by "
+                                "name (mode withdraw); an empty file never withdraws anything"))
     for cap in data.subjects(RDF.type, CAPABILITY):
         provider = data.value(cap, rdflib.URIRef(CSIG + "providedBy"))
         if partner_iri and provider is not None and str(provider) != partner_iri:
@@ -270,10 +291,32 @@ def structure_findings(data: rdflib.Graph, source: Source, context: Context,
                 f"submission is for partner {partner}; a partner submits only its own data",
                 field="provider", value=display(provider), capability=_identifier(cap),
                 subject=str(cap), row=source.rows.get(str(cap)), line=source.lines.get(str(cap))))
-    for subject in set(data.subjects()):
-        if owning_capability(data, subject) is None:
-            findings.append(Finding(
-                "violation", "statement about a resource that is not a capability, nor the "
-                "interface or marking of one; a submission holds only capabilities",
-                subject=str(subject), line=source.lines.get(str(subject)), value=display(subject)))
+    findings += placement_findings(source, context)
     return findings
+
+
+def placement_findings(source: Source, context: Context) -> list[Finding]:
+    """Refuse statements that belong to no capability, naming reference resources as such."""
+    structure = Structure.of(source.triples)
+    findings = []
+    for subject in dict.fromkeys(t.subject for t in structure.unplaced()):
+        findings.append(_misplaced(subject, source, context, "statement about"))
+    for node in sorted(structure.nodes, key=str):
+        if node.value in context.reference_subjects:
+            findings.append(_misplaced(node, source, context, "link as a capability's own part to"))
+    return findings
+
+
+def _misplaced(subject, source: Source, context: Context, what: str) -> Finding:
+    if subject.value in context.reference_subjects:
+        message = (f"{what} <{subject.value}>, which is reference data (a nation, standard, "
+                   "mission area or other shared record) kept by the project: a submission may "
+                   "not change it, so nothing was accepted; remove these statements or propose "
+                   "the change to the maintainers")
+    else:
+        message = ("statement about a resource that is not a capability, nor the interface or "
+                   "marking of one; a submission holds only capabilities, so nothing was "
+                   "accepted")
+    return Finding("violation", message, subject=subject.value,
+                   line=source.lines.get(subject.value),
+                   value=display(rdflib.URIRef(subject.value)))

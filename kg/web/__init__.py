@@ -43,12 +43,13 @@ def blueprints() -> list:
         standards,
         strategy,
         submissions,
+        versions,
     )
 
     return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp, partners.bp,
             capabilities.bp, missionareas.bp, standards.bp, strategy.bp, ontology.bp,
             linked.bp, endpoint.bp, editor.bp, openapi.bp, reports.bp, matrices.bp,
-            network.bp]
+            network.bp, versions.bp]
 
 
 def secret_key(settings: Settings) -> bytes:

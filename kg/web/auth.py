@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
-from kg.access import ANONYMOUS, Viewer, viewer_dataset
+from kg.access import ANONYMOUS, Viewer, viewer_dataset, visible_graphs
 from kg.store import Dataset
 from kg.users import User, authenticate, viewer_of
-from kg.web.cache import kept_today
+from kg.web.cache import forget_generation, kept_today
 from kg.web.state import state
 
 bp = Blueprint("auth", __name__)
@@ -45,6 +45,21 @@ def current_dataset() -> Dataset:
         g.dataset = kept_today(viewer, "dataset", None,
                                lambda: viewer_dataset(state().store, viewer))
     return g.dataset
+
+
+def current_graphs() -> tuple[str, ...]:
+    """Return the names of the graphs this request's viewer may see (no view is built)."""
+    if "dataset" in g:
+        return g.dataset.named
+    viewer = current_viewer()
+    return kept_today(viewer, "graphs", None,
+                      lambda: tuple(sorted(visible_graphs(state().store, viewer))))
+
+
+def forget_dataset() -> None:
+    """Forget this request's dataset and store generation, after a write that changed them."""
+    g.pop("dataset", None)
+    forget_generation()
 
 
 def require_user() -> User:

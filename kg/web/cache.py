@@ -118,6 +118,11 @@ def generation() -> int | None:
     return g.kg_generation
 
 
+def forget_generation() -> None:
+    """Read the store generation anew at its next use: this request changed the store."""
+    g.pop("kg_generation", None)
+
+
 def kept_today(
     scope: Hashable,
     name: str,

@@ -81,7 +81,7 @@ def capability(value: str) -> dict | None:
                                            "values": []})
         field["values"].append({"iri": f["o"] if _is_iri(f["o"]) else None,
                                 "value": f["o"], "label": f.get("olabel"),
-                                "version": versions.get(f["g"], {}).get("version")})
+                                "changed": versions.get(f["g"], {}).get("time", "")[:10]})
     marking = select(MARKING, _cap=iri(value))
     for f in fields.values():
         if local(f["iri"]) == "hasMarking" and marking:
@@ -93,7 +93,7 @@ def capability(value: str) -> dict | None:
             "interfaces": select(INTERFACES, _cap=iri(value)),
             "marking": {"text": marking[0]["text"], "rank": int(marking[0].get("rank", 0))}
             if marking else {"text": "UNMARKED", "rank": 0},
-            "provenance": sorted(versions.values(), key=lambda v: v["version"])}
+            "provenance": sorted(versions.values(), key=lambda v: v["time"])}
 
 
 def _position(name: str) -> int:

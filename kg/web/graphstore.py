@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, request
 
 from kg.errors import KGError
 from kg.namespaces import GRAPH
@@ -13,8 +13,9 @@ from kg.submissions import merged_source, read_bytes, submit, withdraw
 from kg.submissions.history import last_version
 from kg.submissions.read import format_of
 from kg.web.auditing import audit
-from kg.web.auth import current_dataset, require_user
+from kg.web.auth import current_dataset, current_graphs, forget_dataset, require_user
 from kg.web.state import state
+from kg.web.submissions import answer_outcome, confirmed, record
 
 bp = Blueprint("graphstore", __name__)
 PARTNER_GRAPH = GRAPH + "partner/"
@@ -40,7 +41,7 @@ def requested_partner() -> str:
 def visible_triples(partner: str) -> list[ox.Triple]:
     """Return the partner's current statements that this request's viewer may see."""
     prefix = f"{PARTNER_GRAPH}{partner}/"
-    graphs = [g for g in current_dataset().named if g.startswith(prefix)]
+    graphs = [g for g in current_graphs() if g.startswith(prefix)]
     return [t for g in graphs for t in state().store.triples(g)]
 
 
@@ -104,25 +105,27 @@ def read_body(partner: str):
 
 
 def write(partner: str, merge: bool):
-    """Validate and accept a PUT or POST body as the partner's new version."""
+    """Validate and accept a PUT (replace) or POST (RDF merge) body as the partner's new version.
+
+    A PUT that would withdraw capabilities is carried out only when it is confirmed: by
+    `If-Match` with the ETag the client read (it replaces exactly what it saw) or `confirm=true`;
+    otherwise it answers 409 with the list.
+    """
     user = check_writer(partner)
     source = read_body(partner)
     store = state().store
     with store.lock:  # the precondition and the acceptance see the same version
         check_precondition(partner)
-        existed = last_version(store, partner) > 0
+        existed = bool(visible_triples(partner))
         if merge:
             source = merged_source(store, source, partner)
-        outcome = submit(store, source, state().context, partner, user.name)
-    graph = f"{PARTNER_GRAPH}{partner}"
+        confirm = confirmed() or bool(request.headers.get("If-Match"))
+        outcome = submit(store, source, state().context, partner, user.name,
+                         "merge" if merge else "replace", confirm, current_dataset)
     if outcome.acceptance is None:
-        audit("submit", "rejected", graph, detail=f"{outcome.report.counts()['violation']} "
-              "violation(s); nothing changed")
-        response = jsonify(outcome.report.as_dict())
-        response.status_code = 422
-        return response
-    audit("submit", "accepted", graph, outcome.acceptance.version,
-          f"{request.method} {len(outcome.changes)} capability change(s)")
+        return answer_outcome(outcome, partner, "submit")
+    record(outcome, partner, "submit")
+    forget_dataset()  # a write may add a graph: the ETag is of what a GET now answers
     response = Response(status=204 if existed else 201)
     response.headers["ETag"] = f'"{etag_of(visible_triples(partner))}"'
     response.headers["Location"] = f"/graphs?graph={PARTNER_GRAPH}{partner}"
@@ -149,9 +152,11 @@ def delete_graph():
     store = state().store
     with store.lock:
         check_precondition(partner)
-        if last_version(store, partner) == 0:
+        if not visible_triples(partner):
             abort(404, description="no such graph")
         outcome = withdraw(store, state().context, partner, user.name)
-    audit("withdraw", "accepted", f"{PARTNER_GRAPH}{partner}", outcome.acceptance.version)
+    audit("withdraw", "accepted", f"{PARTNER_GRAPH}{partner}", outcome.acceptance.version,
+          f"all {len(outcome.withdrawals)} capabilities")
+    forget_dataset()
     return Response(status=204)
 

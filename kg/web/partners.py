@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, abort
 
 from kg.namespaces import ID
-from kg.submissions.history import history
+from kg.web.auth import current_user
 from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, select
-from kg.web.provenance import counts_visible
+from kg.web.provenance import disclosed, may_manage
 from kg.web.state import state
 
 bp = Blueprint("partners", __name__)
@@ -75,19 +73,6 @@ def groups() -> dict[str, list]:
     return found
 
 
-def submissions(code: str) -> list[dict]:
-    """Return a partner's accepted versions; counts only when the viewer sees all they cover."""
-    shown = counts_visible(code)
-    versions = []
-    for version in reversed(history(state().store, code)):
-        row = asdict(version)
-        if not shown.get(version.version):
-            for name in ("triples", "capabilities", "warnings"):
-                row.pop(name)
-        versions.append(row)
-    return versions
-
-
 def partner(value: str) -> dict | None:
     """Return what the viewer may see about one partner, or None."""
     about = select(ABOUT, _p=iri(value))
@@ -99,8 +84,9 @@ def partner(value: str) -> dict | None:
         cap["exercise"] = cap.get("exercise") == "true"
     memberships = select(MEMBERSHIPS, _p=iri(value))
     code = data.get("notation", value.rsplit("/", 1)[-1])
-    return dict(data, capabilities=caps, memberships=memberships,
-                submissions=submissions(code) if caps else [])
+    return dict(data, capabilities=caps, memberships=memberships, code=code,
+                submissions=disclosed(code) if code in state().context.catalogue.partners
+                else [], manages=may_manage(current_user(), code))
 
 
 def show(value: str):

@@ -1,0 +1,104 @@
+"""Ownership: a capability, its interfaces and its marking nodes belong to their first submitter.
+
+The meta graph records `<node> csig:ownedBy <partner>` for every node of every accepted version
+and never removes it, so a withdrawn identifier stays its partner's. Another partner's
+submission that says anything about such a node, or links one as its own marking or interface,
+is refused; the refusal names the node and nothing about its owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.namespaces import CSIG, META_GRAPH, sparql_prefixes
+from kg.store import Dataset, Store
+from kg.submissions.read import Source
+from kg.submissions.report import Finding
+from kg.submissions.structure import Structure, identifier
+
+OWNED_BY = CSIG + "ownedBy"
+META = Dataset((META_GRAPH,))
+BATCH = 2000  # subjects per lookup: keeps each query's VALUES block small
+RECORDED = f"SELECT ?node WHERE {{ ?node <{OWNED_BY}> ?owner }} LIMIT 1"
+VERSIONS = (
+    sparql_prefixes(("csig", "prov"))
+    + """
+SELECT ?partner ?g WHERE {
+  ?s a csig:Submission ; csig:partner ?partner ; csig:graph ?g ; prov:generatedAtTime ?time .
+} ORDER BY ?time
+"""
+)
+
+
+def owners(store: Store, nodes: Iterable[str]) -> dict[str, str]:
+    """Return the owner (a partner IRI) of each node that has one."""
+    wanted = sorted(set(nodes))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), BATCH):
+        values = " ".join(f"<{n}>" for n in wanted[start : start + BATCH])
+        rows = store.select(
+            f"SELECT ?n ?o WHERE {{ VALUES ?n {{ {values} }} ?n <{OWNED_BY}> ?o }}", META
+        )
+        found.update((r["n"].value, r["o"].value) for r in rows)
+    return found
+
+
+def claimed(structure: Structure) -> set[str]:
+    """Return the nodes a submission describes or links as its own (IRIs only)."""
+    return {
+        n.value for n in structure.nodes | set(structure.by_subject) if isinstance(n, ox.NamedNode)
+    }
+
+
+def conflicts(store: Store, source: Source, partner_iri: str) -> list[Finding]:
+    """Return a violation for every node of `source` that belongs to another partner."""
+    structure = Structure.of(source.triples)
+    taken = {n: o for n, o in owners(store, claimed(structure)).items() if o != partner_iri}
+    return [_conflict(node, structure, source) for node in sorted(taken)]
+
+
+def _conflict(node: str, structure: Structure, source: Source) -> Finding:
+    cap = next(
+        (c for c, own in structure.capabilities.items() if node in {n.value for n in own}), None
+    )
+    where = cap.value if cap is not None else node
+    return Finding(
+        "violation",
+        f"<{node}> belongs to another partner: a partner describes only its own "
+        "capabilities, interfaces and markings. Give yours an identifier of its own, or link "
+        "to the other partner's capability (hostedOn) instead of describing it",
+        field="identifier",
+        value=node,
+        capability=identifier(cap) if cap else "",
+        subject=node,
+        row=source.rows.get(where),
+        line=source.lines.get(node),
+    )
+
+
+def ownership_update(partner_iri: str, triples: list[ox.Triple]) -> str:
+    """Return an update recording `partner_iri` as the owner of the version's new nodes."""
+    nodes = claimed(Structure.of(triples))
+    if not nodes:
+        return ""
+    lines = " .\n".join(f"<{n}> <{OWNED_BY}> <{partner_iri}>" for n in sorted(nodes))
+    return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}"
+
+
+def record_existing(store: Store) -> int:
+    """Record owners for a store accepted before ownership was kept; return nodes recorded.
+
+    Each node goes to the partner whose accepted version held it first.
+    """
+    if store.select(RECORDED, META):
+        return 0
+    first: dict[str, str] = {}
+    for row in store.select(VERSIONS, META):
+        for node in claimed(Structure.of(store.triples(row["g"].value))):
+            first.setdefault(node, row["partner"].value)
+    if first:
+        lines = " .\n".join(f"<{n}> <{OWNED_BY}> <{p}>" for n, p in sorted(first.items()))
+        store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}")
+    return len(first)
