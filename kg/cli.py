@@ -174,4 +174,4 @@ def restore(file: Path) -> None:
     click.echo(f"restored {count} quads from {file}")
 
 
-from kg import cli_analysis, cli_data  # noqa: E402,F401  (registers their commands)
+from kg import cli_analysis, cli_data, cli_import  # noqa: E402,F401  (registers their commands)
