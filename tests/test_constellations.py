@@ -31,8 +31,9 @@ PREFIXES = """@prefix csig: <https://w3id.org/csig/ont#> .
 """
 
 
-def capability(ident: str, provider: str, kind: str, extra: str = "",
-               standard: str = "is-gps-200") -> str:
+def capability(
+    ident: str, provider: str, kind: str, extra: str = "", standard: str = "is-gps-200"
+) -> str:
     """Return the Turtle of one fictional navigation capability with one interface."""
     iri = f"https://w3id.org/csig/id/capability/{ident}"
     return f"""
@@ -52,10 +53,12 @@ cap:{ident} a csig:Capability ;
 
 PARTNERS = {
     # A constellation with two of its own satellites as members (both directions stated).
-    "USA": capability("us-nav", "USA", "constellation",
-                      "csig:hasMember cap:us-nav-1, cap:us-nav-2 ;")
-    + capability("us-nav-1", "USA", "satellite", "csig:memberOf cap:us-nav ;",
-                 standard="is-gps-705")
+    "USA": capability(
+        "us-nav", "USA", "constellation", "csig:hasMember cap:us-nav-1, cap:us-nav-2 ;"
+    )
+    + capability(
+        "us-nav-1", "USA", "satellite", "csig:memberOf cap:us-nav ;", standard="is-gps-705"
+    )
     + capability("us-nav-2", "USA", "satellite", "csig:memberOf cap:us-nav ;"),
     # A satellite another partner contributes to the US constellation: a member, only one way.
     "AUS": capability("au-nav", "AUS", "satellite", "csig:memberOf cap:us-nav ;"),
@@ -81,15 +84,20 @@ def constellation(tmp_path_factory) -> Store:
 
 
 def test_coverage_counts_the_constellation_not_its_members(constellation):
-    found = rows(constellation, "coverage", ("notation", "providers"), mission_area="PNT.GNSS",
-                 k="4")
+    found = rows(
+        constellation, "coverage", ("notation", "providers"), mission_area="PNT.GNSS", k="4"
+    )
     # USA (the constellation), GBR and FRA; AUS's satellite is a member of the US constellation.
     assert found == {("PNT.GNSS", "3")}
 
 
 def test_overlaps_leave_members_out(constellation):
-    found = rows(constellation, "overlaps", ("missionArea", "kind", "partners", "capabilities"),
-                 min_partners="2")
+    found = rows(
+        constellation,
+        "overlaps",
+        ("missionArea", "kind", "partners", "capabilities"),
+        min_partners="2",
+    )
     assert found == {("PNT-GNSS", "satellite", "2", "2")}  # gb-nav and fr-nav only
     assert rows(constellation, "overlaps", ("kind",), min_partners="3") == set()
 
@@ -105,6 +113,7 @@ def test_network_sees_members_through_their_constellation(constellation):
     model = load_model(constellation, full_dataset(constellation))
     capabilities = {i.capability.rsplit("/", 1)[-1] for i in model.interfaces}
     assert capabilities == {"us-nav", "gb-nav", "fr-nav"}
-    standards = {i.standard.rsplit("/", 1)[-1] for i in model.interfaces
-                 if i.capability.endswith("/us-nav")}
+    standards = {
+        i.standard.rsplit("/", 1)[-1] for i in model.interfaces if i.capability.endswith("/us-nav")
+    }
     assert standards == {"is-gps-200", "is-gps-705"}  # a member's interface is kept
