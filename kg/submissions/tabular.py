@@ -184,7 +184,7 @@ def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue,
     for column, pred in (("hosted_on", "hostedOn"), ("member_of", "memberOf")):
         if row.get(column):
             add(_p(pred), ox.NamedNode(capability_iri(row[column])), row[column])
-    out += [ox.Triple(cap, _p(pred), value) for pred, value in _identity(row)]
+    out += [ox.Triple(cap, _p(pred), value) for pred, value in identity_literals(row)]
     if row.get("exercise", "").strip().lower() in ("yes", "true", "y", "1"):
         add(_p("exerciseData"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
     for url in _split(row.get("source_url", ""), r"\s+"):
@@ -201,7 +201,7 @@ IDENTITY = (("launch_date", "launchDate"), ("operational_date", "operationalDate
             ("period_min", "periodMin"))
 
 
-def _identity(row: dict) -> list[tuple[str, ox.Literal]]:
+def identity_literals(row: dict) -> list[tuple[str, ox.Literal]]:
     """Return (property, literal) for the identity, event-date and orbit cells of a row."""
     found = []
     for column, pred in IDENTITY:
