@@ -287,3 +287,24 @@ def test_bad_options_are_clear_errors(runner, tmp_path):
         str(tmp_path / "x.ttl"),
     )
     assert result.exit_code == 2 and "--as-of 'soon'" in result.output
+
+
+def test_a_repeated_row_is_skipped_and_xlsx_is_written(context, tmp_path):
+    from openpyxl import load_workbook
+
+    lines = SATCAT.read_text().splitlines()
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join([lines[0], lines[1], lines[1]]) + "\n")
+    korea = from_file(PARTNERS / "KOR.ttl", "KOR", context)
+    summary = run_import(
+        "satcat",
+        path,
+        korea,
+        options("KOR", mission_areas=("PNT.GNSS",)),
+        context,
+        tmp_path / "kor.xlsx",
+    )
+    assert [reason for _, reason in summary.plan.skipped] == ["repeats line 2"]
+    sheet = load_workbook(summary.written)["capabilities"]
+    assert [c.value for c in sheet["A"]][1:] == ["anasis-ii", "navstar-78-usa-293"]
+    assert check(read(summary.written, context), context, "KOR").conforms
