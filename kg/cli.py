@@ -285,4 +285,9 @@ def restore(file: Path, confirm: bool) -> None:
     click.echo(f"restored {count} quads from {file}")
 
 
-from kg import cli_analysis, cli_data, cli_submissions  # noqa: E402,F401  (their commands)
+from kg import (  # noqa: E402,F401  (registers their commands)
+    cli_analysis,
+    cli_data,
+    cli_import,
+    cli_submissions,
+)

@@ -14,6 +14,7 @@ from kg.store import Dataset, Store
 COVERAGE = sparql_prefixes(("csig", "skos")) + """
 SELECT ?partner ?area (COUNT(DISTINCT ?capability) AS ?n) WHERE {
   ?capability csig:providedBy ?partner ; csig:missionArea ?narrow .
+  MINUS { ?capability csig:memberOf|^csig:hasMember ?constellation }
   ?narrow skos:broader? ?area . ?area skos:topConceptOf ?scheme .
 } GROUP BY ?partner ?area"""
 
@@ -28,7 +29,10 @@ class Matrix:
 
 
 def coverage(store: Store, dataset: Dataset) -> Matrix:
-    """Return partner x top-level mission area: the number of capabilities in each cell."""
+    """Return partner x top-level mission area: the number of capabilities in each cell.
+
+    A constellation is one capability: its members (csig:memberOf) are not counted again.
+    """
     cells = {(short(r["partner"].value), short(r["area"].value)): int(r["n"].value)
              for r in store.select(COVERAGE, dataset)}
     areas = sorted({a for _, a in cells})

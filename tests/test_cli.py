@@ -31,7 +31,7 @@ def test_stats_counts_the_bundled_data(runner):
     assert counts["capabilities"] >= 50
     assert counts["standards"] >= 60
     assert counts["nations"] >= 40
-    assert counts["mission_areas"] == 50
+    assert counts["mission_areas"] == 54  # 11 top areas (with TDD) and their narrower ones
 
 
 def test_dump_then_restore(tmp_path, runner):
@@ -69,3 +69,20 @@ def test_python_dash_m_kg_runs():
     out = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True,
                          check=True)
     assert "Coalition space interoperability graph" in out.stdout
+
+
+def test_every_file_argument_is_read_where_the_user_typed_the_command():
+    """Commands handed to a running server resolve relative paths against the user's cwd."""
+    import click
+
+    from kg.cli import LocalPath
+
+    def params(command, path=()):
+        for param in command.params:
+            yield (*path, command.name, param.name), param.type
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from params(sub, (*path, name))
+
+    found = [(where, kind) for where, kind in params(main) if isinstance(kind, click.Path)]
+    assert found
+    assert [where for where, kind in found if not isinstance(kind, LocalPath)] == []

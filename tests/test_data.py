@@ -83,7 +83,7 @@ def test_two_exchange_requirements_per_top_mission_area(store):
         ?top skos:topConceptOf <https://w3id.org/csig/missionarea/scheme> .
         ?ier a csig:InformationExchangeRequirement ; csig:missionArea ?ma .
         ?ma skos:broader* ?top } GROUP BY ?top""", full_dataset(store))
-    assert len(rows) == 10
+    assert len(rows) == 11
     assert all(int(r["n"].value) >= 2 for r in rows)
 
 

@@ -113,7 +113,7 @@ def test_protocol_graphs_must_be_in_the_viewers_dataset(client):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     ok = client.get("/sparql", query_string={"query": count, "default-graph-uri": PUBLIC})
     assert ok.status_code == 200
-    assert ok.get_json()["results"]["bindings"][0]["n"]["value"] == "148"
+    assert ok.get_json()["results"]["bindings"][0]["n"]["value"] == "151"
     for graph in (SECRET, "https://w3id.org/csig/graph/partner/XXX/none"):
         refused = client.get("/sparql", query_string={"query": count, "named-graph-uri": graph})
         assert refused.status_code == 400 and refused.text.startswith("graph not available")

@@ -31,10 +31,10 @@ def test_skos_integrity(vocab):
     assert check_skos(vocab) == []
 
 
-def test_mission_areas_have_ten_top_and_at_least_forty_narrower(merged):
+def test_mission_areas_have_eleven_top_and_at_least_forty_narrower(merged):
     top = set(merged.objects(MA, SKOS.hasTopConcept))
     narrower = {c for c in merged.subjects(SKOS.inScheme, MA) if (c, SKOS.broader, None) in merged}
-    assert len(top) == 10
+    assert len(top) == 11
     assert len(narrower) >= 40
     assert all(merged.value(c, SKOS.broader) in top for c in narrower)
 
@@ -68,3 +68,24 @@ def test_schemes_exist_for_every_controlled_list(merged):
     for prefix in ("ma", "dt", "orbit", "status", "kind", "lifecycle", "role", "doctrine"):
         assert PREFIXES[prefix] + "scheme" in schemes
     assert PREFIXES["orbit"] + "GND" in {str(c) for c in merged.subjects(RDF.type, SKOS.Concept)}
+
+
+@pytest.mark.parametrize("notation", ["TDD", "TDD.DEV", "TDD.DEM", "TDD.SCI"])
+def test_technology_development_areas_are_defined_sourced_and_mapped(merged, notation):
+    concept = rdflib.URIRef(PREFIXES["ma"] + notation.replace(".", "-"))
+    assert (concept, SKOS.notation, rdflib.Literal(notation)) in merged
+    assert merged.value(concept, SKOS.definition) is not None
+    assert merged.value(concept, rdflib.URIRef("http://purl.org/dc/terms/source")) is not None
+    mapped = list(merged.objects(concept, SKOS.closeMatch)) + list(
+        merged.objects(concept, SKOS.broadMatch))
+    assert mapped and all((m, SKOS.inScheme, None) in merged for m in mapped), mapped
+
+
+def test_near_geo_is_narrower_than_geo(merged):
+    orbit = PREFIXES["orbit"]
+    scheme = rdflib.URIRef(orbit + "scheme")
+    near, geo = rdflib.URIRef(orbit + "NGEO"), rdflib.URIRef(orbit + "GEO")
+    assert (near, SKOS.broader, geo) in merged
+    assert (scheme, SKOS.hasTopConcept, near) not in merged
+    under_geo = set(merged.transitive_subjects(SKOS.broader, geo))
+    assert near in under_geo

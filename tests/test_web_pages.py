@@ -50,8 +50,8 @@ def test_dashboard_heat_map_covers_every_top_mission_area(client):
     html = client.get("/").get_data(as_text=True)
     assert html.count("<svg") == 1
     coverage = client.get("/api/coverage").get_json()
-    assert len(coverage["areas"]) == 10
-    assert all(len(row) == 10 for row in coverage["cells"])
+    assert len(coverage["areas"]) == 11
+    assert all(len(row) == 11 for row in coverage["cells"])
 
 
 def test_capability_page_shows_marking_interfaces_and_provenance(client):
@@ -129,9 +129,9 @@ def test_standards_filter_by_lifecycle_and_show_lineage(client):
     assert any(c["relation"] == "replaces" for c in tdm["chain"])
 
 
-def test_mission_area_tree_has_ten_top_areas_with_narrower_ones(client):
+def test_mission_area_tree_has_eleven_top_areas_with_narrower_ones(client):
     areas = client.get("/api/mission-areas").get_json()["areas"]
-    assert len(areas) == 10 and all(a["narrower"] for a in areas)
+    assert len(areas) == 11 and all(a["narrower"] for a in areas)
 
 
 def test_openapi_describes_every_api_route(client):

@@ -16,10 +16,13 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 INTERFACES = PREFIXES + """
 SELECT ?capability ?partner ?direction ?dataType ?standard WHERE {
-  ?capability ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
+  ?member ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
   VALUES ?direction { csig:produces csig:consumes }
   ?interface csig:dataType ?dataType ; csig:standard ?standard .
   FILTER(?status NOT IN (status:retired, status:cancelled))
+  # A member satellite's interfaces are its constellation's: the constellation counts once.
+  OPTIONAL { ?member csig:memberOf|^csig:hasMember ?constellation }
+  BIND(COALESCE(?constellation, ?member) AS ?capability)
 }"""
 FAMILIES = PREFIXES + f"""
 SELECT ?standard (MIN(STR(?t)) AS ?family) (SAMPLE(?life) AS ?lifecycle)

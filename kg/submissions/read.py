@@ -35,6 +35,7 @@ class Source:
     sha256: str
     lines: dict[str, int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)  # term -> the cell text it came from
 
 
 def format_of(name: str, media_type: str | None = None) -> str:
@@ -71,8 +72,8 @@ def read_bytes(data: bytes, name: str, fmt: str, catalogue: dict[str, str]) -> S
         triples = _parse(local_context(data, name), ox.RdfFormat.JSON_LD, name)
         return Source(name, fmt, skolemise(triples), digest)
     rows = rows_of_xlsx(data, name) if fmt == "xlsx" else rows_of_csv(_text(data, name), name)
-    triples, row_of = triples_of_rows(rows, catalogue)
-    return Source(name, fmt, triples, digest, rows=row_of)
+    triples, row_of, written = triples_of_rows(rows, catalogue)
+    return Source(name, fmt, triples, digest, rows=row_of, written=written)
 
 
 def _text(data: bytes, name: str) -> str:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError
 from kg.namespaces import CSIG, ID, PREFIXES
+from kg.submissions.literals import date_literal, number_literal
 from kg.submissions.template import COLUMN_NAMES
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -125,9 +126,11 @@ def notation_iri(namespace: str, notation: str) -> ox.NamedNode:
 
 
 def triples_of_rows(rows: list[tuple[int, dict]], cat: Catalogue):
-    """Return the triples of every row and the row number of each capability IRI."""
+    """Return the triples of every row, the row of each capability IRI, and the cell text
+    each code's IRI was made from (so a report shows values as the partner wrote them)."""
     triples: list[ox.Triple] = []
     row_of: dict[str, int] = {}
+    written: dict[str, str] = {}
     for number, row in rows:
         ident = row.get("identifier", "")
         if not ident:
@@ -136,45 +139,89 @@ def triples_of_rows(rows: list[tuple[int, dict]], cat: Catalogue):
         if cap.value in row_of:
             raise KGError(f"row {number}: identifier {ident!r} repeats row {row_of[cap.value]}")
         row_of[cap.value] = number
-        triples += _capability(cap, ident, row, cat)
-    return triples, row_of
+        triples += _capability(cap, ident, row, cat, written)
+    return triples + _members(triples, row_of), row_of, written
 
 
-def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue) -> list[ox.Triple]:
+def _members(triples: list[ox.Triple], row_of: dict[str, int]) -> list[ox.Triple]:
+    """State each membership both ways when the constellation is in the same file."""
+    return [ox.Triple(t.object, _p("hasMember"), t.subject) for t in triples
+            if t.predicate == _p("memberOf") and t.object.value in row_of]
+
+
+def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue,
+                written: dict[str, str]) -> list[ox.Triple]:
     out = [ox.Triple(cap, RDF_TYPE, _p("Capability")),
            ox.Triple(cap, ox.NamedNode(DCT + "identifier"), ox.Literal(ident))]
 
-    def add(pred: ox.NamedNode, obj) -> None:
+    def add(pred: ox.NamedNode, obj, cell: str | None = None) -> None:
         out.append(ox.Triple(cap, pred, obj))
+        if cell is not None and isinstance(obj, ox.NamedNode):
+            written.setdefault(obj.value, cell.strip())
 
     if row.get("name"):
         add(ox.NamedNode(RDFS + "label"), ox.Literal(row["name"], language="en"))
     if row.get("description"):
         add(ox.NamedNode(DCT + "description"), ox.Literal(row["description"], language="en"))
     if row.get("provider"):
-        add(_p("providedBy"), _partner(row["provider"], cat))
+        add(_p("providedBy"), _partner(row["provider"], cat), row["provider"])
     for column, pred, ns in (("kind", "kind", "kind"), ("orbit_regime", "orbitRegime", "orbit"),
                              ("status", "status", "status")):
         if row.get(column):
-            add(_p(pred), notation_iri(ns, row[column]))
+            add(_p(pred), notation_iri(ns, row[column]), row[column])
     for notation in _split(row.get("mission_areas", "")):
-        add(_p("missionArea"), notation_iri("ma", notation))
+        add(_p("missionArea"), notation_iri("ma", notation), notation)
     if row.get("status_as_of"):
-        add(_p("statusAsOf"), ox.Literal(row["status_as_of"][:10],
-                                         datatype=ox.NamedNode(XSD + "date")))
-    for code in _split(row.get("contributing_nations", "")):
-        add(_p("contributingNation"), ox.NamedNode(f"{ID}nation/{segment(code.upper())}"))
+        add(_p("statusAsOf"), date_literal(row["status_as_of"]))
+    for column, pred in (("contributing_nations", "contributingNation"),
+                         ("funding_nations", "fundingNation")):
+        for code in _split(row.get(column, "")):
+            add(_p(pred), _nation(code), code)
+            if pred == "fundingNation":  # a funding nation is a contributing nation
+                add(_p("contributingNation"), _nation(code), code)
     if row.get("operator"):
         add(_p("operator"), ox.Literal(row["operator"]))
-    if row.get("hosted_on"):
-        add(_p("hostedOn"), ox.NamedNode(capability_iri(row["hosted_on"])))
+    for column, pred in (("hosted_on", "hostedOn"), ("member_of", "memberOf")):
+        if row.get(column):
+            add(_p(pred), ox.NamedNode(capability_iri(row[column])), row[column])
+    out += [ox.Triple(cap, _p(pred), value) for pred, value in identity_literals(row)]
     if row.get("exercise", "").strip().lower() in ("yes", "true", "y", "1"):
         add(_p("exerciseData"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
     for url in _split(row.get("source_url", ""), r"\s+"):
         add(ox.NamedNode(DCT + "source"), _iri_or_literal(url))
-    out += _marking(cap, row, cat)
+    out += _marking(cap, row, cat, written)
     out += _interfaces(cap, row.get("interfaces", ""))
     return out
+
+
+IDENTITY = (("launch_date", "launchDate"), ("operational_date", "operationalDate"),
+            ("decay_date", "decayDate"), ("orbit_as_of", "orbitAsOf"),
+            ("cospar_id", "cosparId"), ("norad_id", "noradId"), ("perigee_km", "perigeeKm"),
+            ("apogee_km", "apogeeKm"), ("inclination_deg", "inclinationDeg"),
+            ("period_min", "periodMin"))
+
+
+def identity_literals(row: dict) -> list[tuple[str, ox.Literal]]:
+    """Return (property, literal) for the identity, event-date and orbit cells of a row."""
+    found = []
+    for column, pred in IDENTITY:
+        cell = row.get(column, "").strip()
+        if not cell:
+            continue
+        if pred in ("launchDate", "operationalDate"):
+            value = date_literal(cell, vague=True)
+        elif pred in ("decayDate", "orbitAsOf"):
+            value = date_literal(cell)
+        elif pred == "cosparId":
+            value = ox.Literal(cell)
+        else:
+            value = number_literal(cell, whole=pred == "noradId")
+        found.append((pred, value))
+    return found
+
+
+def _nation(code: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}nation/{segment(code.upper())}")
 
 
 def _iri_or_literal(value: str):
@@ -191,7 +238,8 @@ def _partner(code: str, cat: Catalogue) -> ox.NamedNode:
     return ox.NamedNode(iri or f"{ID}nation/{segment(code.upper())}")
 
 
-def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue) -> list[ox.Triple]:
+def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue,
+             written: dict[str, str]) -> list[ox.Triple]:
     mark = ox.NamedNode(cap.value + "/marking")
     system = (row.get("marking_system") or "US").strip().upper()
     level = (row.get("classification") or "").strip()
@@ -212,6 +260,9 @@ def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue) -> list[ox.Triple]:
                              ox.NamedNode(PREFIXES["dissem"] + segment(name))))
     for code in rel:
         out.append(ox.Triple(mark, _p("releasableTo"), _partner(code, cat)))
+    written.setdefault(level_iri, level)
+    for code in rel:
+        written.setdefault(_partner(code, cat).value, code)
     return out
 
 

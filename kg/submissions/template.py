@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+CLASSIFICATION_FILE = Path(__file__).resolve().parents[2] / "ontology" / "vocab" / \
+    "classification.ttl"
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ COLUMNS = (
     Column("orbit_regime", True, "LEO, MEO, GEO, HEO, NGEO, GND (ground) or NA.", "GEO"),
     Column("status", True, "planned, development, operational, retired or cancelled.",
            "operational"),
-    Column("status_as_of", True, "Date the status is true as of: YYYY-MM-DD.", "2026-11-21"),
+    Column("status_as_of", True, "Date a source last confirmed the status: YYYY-MM-DD (not a "
+           "launch or other event date: those have their own columns).", "2026-11-21"),
     Column("contributing_nations", False, "Other nations taking part, ISO alpha-3, ';'.",
            ""),
     Column("operator", False, "Operating organisation as the source names it.",
@@ -42,8 +46,8 @@ COLUMNS = (
     Column("hosted_on", False, "Identifier of the capability this one is hosted on.", ""),
     Column("marking_system", False, "Marking system of the classification: US (default), "
            "NATO, GBR, AUS, CAN, NZL, FRA, DEU, ITA, NOR.", "US"),
-    Column("classification", True, "Classification level in that system: U, C, S, TS "
-           "(or the full name).", "U"),
+    Column("classification", True, "Classification level in that marking system, by its "
+           "code or full name. Levels by system:", "U"),
     Column("dissemination", False, "REL (releasable to the nations listed) or NOFORN.", ""),
     Column("releasable_to", False, "With REL: nations (alpha-3) and coalitions (FVEY, "
            "NATO, ...) separated by ','. Must include the provider.", ""),
@@ -53,6 +57,27 @@ COLUMNS = (
            "capabilities.", ""),
     Column("source_url", True, "Public source(s) of these facts, separated by ' '.",
            "https://example.org/source"),
+    # Identity, orbit and membership of space objects (added after source_url, so that
+    # templates written before they existed still read the same).
+    Column("member_of", False, "Identifier of the constellation this satellite belongs to "
+           "(the constellation is counted once, with its members).", "skynet-5"),
+    Column("funding_nations", False, "Nations (alpha-3) that paid for this capability of "
+           "another partner, in return for its use, ';'.", ""),
+    Column("cospar_id", False, "International designator (COSPAR ID), as in the SATCAT "
+           "OBJECT_ID: YYYY-NNNA.", "2007-007B"),
+    Column("norad_id", False, "NORAD catalogue number (SATCAT NORAD_CAT_ID), a whole number.",
+           "30794"),
+    Column("launch_date", False, "Launch date (UTC): YYYY-MM-DD, or YYYY-MM or YYYY when only "
+           "that is public. For a constellation, its first launch.", "2007-03-11"),
+    Column("operational_date", False, "Date it was declared operational or entered service: "
+           "YYYY-MM-DD, YYYY-MM or YYYY.", ""),
+    Column("decay_date", False, "Date it re-entered (SATCAT DECAY_DATE): YYYY-MM-DD.", ""),
+    Column("perigee_km", False, "Perigee altitude in km.", ""),
+    Column("apogee_km", False, "Apogee altitude in km.", ""),
+    Column("inclination_deg", False, "Inclination in degrees (0-180).", ""),
+    Column("period_min", False, "Orbital period in minutes.", ""),
+    Column("orbit_as_of", False, "Date of the orbit figures (the source's epoch or edition): "
+           "YYYY-MM-DD.", ""),
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -66,13 +91,48 @@ def blank_csv() -> str:
     return out.getvalue()
 
 
-def documentation_rows() -> list[tuple[str, str, str, str]]:
+def levels_by_system(source=CLASSIFICATION_FILE) -> dict[str, list[str]]:
+    """Return each marking system's levels, lowest first, as 'CODE (Full name)'.
+
+    `source` is the classification vocabulary file, or a graph that holds it.
+    """
+    import rdflib
+    from rdflib.namespace import RDF, SKOS
+
+    graph = source if isinstance(source, rdflib.Graph) else rdflib.Graph().parse(source)
+    csig = "https://w3id.org/csig/ont#"
+    ranked = []
+    for level in graph.subjects(RDF.type, rdflib.URIRef(csig + "ClassificationLevel")):
+        system = graph.value(graph.value(level, SKOS.inScheme), SKOS.notation)
+        code, name = graph.value(level, SKOS.notation), graph.value(level, SKOS.prefLabel)
+        rank = graph.value(level, rdflib.URIRef(csig + "rank"))
+        text = f"{code} ({name})" if name and str(name) != str(code) else str(code)
+        ranked.append((str(system).upper(), int(rank or 0), text))
+    found: dict[str, list[str]] = {}
+    for system, _rank, text in sorted(ranked):
+        found.setdefault(system, []).append(text)
+    return found
+
+
+def documented_columns(path: Path = CLASSIFICATION_FILE) -> list[Column]:
+    """Return the columns, the classification column listing the levels of every system."""
+    levels = "; ".join(f"{system}: {', '.join(names)}"
+                       for system, names in levels_by_system(path).items())
+    return [replace(c, help=f"{c.help} {levels}.") if c.name == "classification" else c
+            for c in COLUMNS]
+
+
+def documentation_rows(path: Path = CLASSIFICATION_FILE) -> list[tuple[str, str, str, str]]:
     """Return (column, required, help, example) rows for the documentation sheet."""
-    return [(c.name, "yes" if c.required else "no", c.help, c.example) for c in COLUMNS]
+    return [(c.name, "yes" if c.required else "no", c.help, c.example)
+            for c in documented_columns(path)]
 
 
-def write_template(path: Path) -> Path:
-    """Write a blank template: `.csv` (header row) or `.xlsx` (with a documentation sheet)."""
+def write_template(path: Path, classification: Path = CLASSIFICATION_FILE) -> Path:
+    """Write a blank template: `.csv` (header row) or `.xlsx` (with a documentation sheet).
+
+    `classification` is the classification vocabulary whose levels the template lists.
+    """
     if path.suffix == ".xlsx":
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -85,11 +145,11 @@ def write_template(path: Path) -> Path:
             cell.font = Font(bold=True)
         docs = book.create_sheet("documentation")
         docs.append(["column", "required", "what to write", "example"])
-        for row in documentation_rows():
+        for row in documentation_rows(classification):
             docs.append(list(row))
         book.save(path)
     else:
         lines = [f"# {c.name}: {'required' if c.required else 'optional'}. {c.help}"
-                 for c in COLUMNS]
+                 for c in documented_columns(classification)]
         path.write_text("\n".join(lines) + "\n" + blank_csv(), encoding="utf-8")
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import threading
 from dataclasses import dataclass
@@ -13,9 +12,11 @@ import rdflib
 from rdflib.namespace import RDF, SH, SKOS
 
 from kg.content import Content, read_files
-from kg.namespaces import CSIG, ID, PREFIXES
+from kg.namespaces import CSIG, ID
 from kg.rdfterms import graph_of
 from kg.submissions import plan, shacl
+from kg.submissions.hints import Lexicon, build_lexicon, display, hint
+from kg.submissions.literals import well_typed
 from kg.submissions.read import Source
 from kg.submissions.report import Finding, Report
 from kg.submissions.structure import Structure
@@ -33,11 +34,12 @@ PATH_FIELDS = {
     "produces": "interfaces", "consumes": "interfaces", "hasInterface": "interfaces",
     "dataType": "interfaces", "standard": "interfaces", "assumed": "interfaces",
     "source": "source_url", "identifier": "identifier", "label": "name",
-    "description": "description",
-}
-# Which codes a field's values are drawn from, for "did you mean" hints.
-HINT_SCHEMES = {
-    "mission_areas": "ma", "kind": "kind", "orbit_regime": "orbit", "status": "status",
+    "description": "description", "memberOf": "member_of", "hasMember": "member_of",
+    "fundingNation": "funding_nations", "cosparId": "cospar_id", "noradId": "norad_id",
+    "launchDate": "launch_date", "operationalDate": "operational_date",
+    "decayDate": "decay_date", "perigeeKm": "perigee_km", "apogeeKm": "apogee_km",
+    "inclinationDeg": "inclination_deg", "periodMin": "period_min",
+    "orbitAsOf": "orbit_as_of",
 }
 
 
@@ -89,17 +91,9 @@ class Context:
         return build_catalogue(self.reference_graph)
 
     @cached_property
-    def notations(self) -> dict[str, list[str]]:
-        """Return the notations of each scheme namespace, for hints."""
-        found: dict[str, list[str]] = {}
-        for concept, notation in self.reference_graph.subject_objects(SKOS.notation):
-            for prefix in ("ma", "kind", "orbit", "status", "dt", "cls"):
-                if str(concept).startswith(PREFIXES[prefix]):
-                    found.setdefault(prefix, []).append(str(notation))
-        found["standard"] = [str(s).removeprefix(ID + "standard/")
-                             for s in self.reference_graph.subjects(
-                                 RDF.type, rdflib.URIRef(CSIG + "DataStandard"))]
-        return found
+    def lexicon(self) -> Lexicon:
+        """Return the codes and the words naming them, for "did you mean" hints."""
+        return build_lexicon(self.reference_graph, self.catalogue)
 
 
 @functools.lru_cache(maxsize=8)
@@ -135,8 +129,7 @@ plan.install()
 def validate(source: Source, context: Context, partner: str | None = None,
              structure: bool = True) -> Report:
     """Validate a parsed submission; the report lists every finding with its location."""
-    data = graph_of(source.triples)
-    ill_typed_as_text(data)
+    data = graph_of(well_typed(source.triples))
     capabilities = set(data.subjects(RDF.type, CAPABILITY))
     report = Report(source.name, source.format, triples=len(source.triples),
                     capabilities=len(capabilities))
@@ -147,19 +140,27 @@ def validate(source: Source, context: Context, partner: str | None = None,
             report.findings = [Finding("violation", f"the file could not be validated: {err}")]
             return report
     report.shacl_turtle = results.serialize(format="turtle")
-    report.findings = [_finding(results, r, data, source, context)
-                       for r in top_results(results)]
+    findings = [_finding(results, r, data, source, context) for r in top_results(results)]
     if structure:
-        report.findings += structure_findings(data, source, context, partner)
+        findings += structure_findings(data, source, context, partner)
+    report.findings = once_per_value(findings)
     return report
 
 
-def ill_typed_as_text(data: rdflib.Graph) -> None:
-    """Turn ill-typed literals (e.g. "soon"^^xsd:date) into plain text the shapes report."""
-    for s, p, o in list(data):
-        if isinstance(o, rdflib.Literal) and o.ill_typed:
-            data.remove((s, p, o))
-            data.add((s, p, rdflib.Literal(str(o))))
+def once_per_value(findings: list[Finding]) -> list[Finding]:
+    """Keep one finding per capability, field and value: one problem is reported once.
+
+    An unknown provider code, for example, breaks both the provider shape and the rule that a
+    partner submits its own capabilities; the partner sees the first, most specific, finding.
+    """
+    seen, kept = set(), []
+    for f in findings:
+        key = (f.capability or f.subject, f.field, f.value, f.severity)
+        if f.value and key in seen:
+            continue
+        seen.add(key)
+        kept.append(f)
+    return kept
 
 
 def top_results(results: rdflib.Graph) -> list:
@@ -178,12 +179,15 @@ def _finding(results: rdflib.Graph, result, data: rdflib.Graph, source: Source,
     field = str(name) if name else PATH_FIELDS.get(_local(path), _local(path))
     message = str(results.value(result, SH.resultMessage) or "does not conform")
     cap = owning_capability(data, focus)
+    shown = display(value, source.written)
+    system = data.value(focus, rdflib.URIRef(CSIG + "markingSystem"))
     return Finding(
         severity=SEVERITY.get(results.value(result, SH.resultSeverity), "violation"),
         message=message,
         field=field,
-        value=display(value),
-        hint=hint(field, value, context, _carried(data, focus, path, context)),
+        value=shown,
+        hint=hint(field, shown, context.lexicon, _carried(data, focus, path, context),
+                  display(system) if system is not None else None),
         capability=_identifier(cap),
         subject=str(focus) if isinstance(focus, rdflib.URIRef) else "",
         row=source.rows.get(str(cap)) if cap is not None else None,
@@ -219,28 +223,6 @@ def owning_capability(data: rdflib.Graph, node):
     return None
 
 
-def display(value) -> str:
-    """Return a value as the partner wrote it: a notation or code rather than an IRI.
-
-    >>> display(rdflib.URIRef("https://w3id.org/csig/missionarea/PNT-GNS"))
-    'PNT.GNS'
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    if isinstance(value, rdflib.URIRef):
-        for prefix in ("ma", "kind", "orbit", "status"):
-            if text.startswith(PREFIXES[prefix]):
-                local = text.removeprefix(PREFIXES[prefix])
-                return local.replace("-", ".") if prefix == "ma" else local
-        if text.startswith(PREFIXES["dt"]):
-            return "DT." + text.removeprefix(PREFIXES["dt"])
-        for kind in ("nation/", "coalition/", "org/", "standard/", "capability/"):
-            if text.startswith(ID + kind):
-                return text.removeprefix(ID + kind)
-    return text
-
-
 def _carried(data: rdflib.Graph, focus, path, context: Context) -> list[str]:
     """Return the standards that carry an interface's data type, for a better hint."""
     if _local(path) != "standard":
@@ -248,26 +230,6 @@ def _carried(data: rdflib.Graph, focus, path, context: Context) -> list[str]:
     data_type = data.value(focus, rdflib.URIRef(CSIG + "dataType"))
     carries = rdflib.URIRef(CSIG + "carries")
     return [display(s) for s in context.reference_graph.subjects(carries, data_type)]
-
-
-def hint(field: str, value, context: Context, preferred: list[str] | None = None) -> str:
-    """Suggest the nearest valid code for a value that is not one."""
-    shown = display(value)
-    if not shown:
-        return ""
-    scheme = HINT_SCHEMES.get(field)
-    if preferred:
-        candidates = preferred
-    elif field == "interfaces":
-        candidates = context.notations.get("dt", []) + context.notations.get("standard", [])
-    elif field in ("provider", "contributing_nations", "releasable_to"):
-        candidates = list(context.catalogue.partners)
-    else:
-        candidates = context.notations.get(scheme, []) if scheme else []
-    if shown in candidates:
-        return ""
-    close = difflib.get_close_matches(shown, candidates, n=1, cutoff=0.6)
-    return f"{shown} is not a valid code here; did you mean {close[0]}?" if close else ""
 
 
 def structure_findings(data: rdflib.Graph, source: Source, context: Context,
@@ -287,9 +249,10 @@ def structure_findings(data: rdflib.Graph, source: Source, context: Context,
         provider = data.value(cap, rdflib.URIRef(CSIG + "providedBy"))
         if partner_iri and provider is not None and str(provider) != partner_iri:
             findings.append(Finding(
-                "violation", f"this capability is provided by {display(provider)}, but the "
-                f"submission is for partner {partner}; a partner submits only its own data",
-                field="provider", value=display(provider), capability=_identifier(cap),
+                "violation", f"this capability is provided by {display(provider, source.written)}"
+                f", but the submission is for partner {partner}; a partner submits only its "
+                "own data", field="provider", value=display(provider, source.written),
+                capability=_identifier(cap),
                 subject=str(cap), row=source.rows.get(str(cap)), line=source.lines.get(str(cap))))
     findings += placement_findings(source, context)
     return findings
