@@ -43,11 +43,16 @@ def build(
     content: Content,
     progress: Callable[[str], None] = lambda _: None,
     context: Context | None = None,
+    readers: bool = False,
 ) -> BuildResult:
-    """Refresh the project's graphs, then seed partners that have never had a version."""
+    """Refresh the project's graphs, then seed partners that have never had a version.
+
+    A new embedded store is loaded in bulk (faster, not transactional) unless it may have
+    `readers` already, as when a running server carries out `kg init`.
+    """
     result = BuildResult()
     store.clear_staging()
-    new = isinstance(store, Store) and not store.graphs()
+    new = isinstance(store, Store) and not readers and not store.graphs()
     if new:
         store.bulk = True  # uncommitted graphs are invisible, so a new store may load in bulk
     try:
@@ -139,7 +144,11 @@ def partners_with_data(store: Store) -> dict[str, int]:
 
 
 def reset(
-    store: Store, content: Content, backup: Path, progress: Callable[[str], None] = lambda _: None
+    store: Store,
+    content: Content,
+    backup: Path,
+    progress: Callable[[str], None] = lambda _: None,
+    readers: bool = False,
 ) -> BuildResult:
     """Keep a dump of the whole store in `backup`, empty the store, and build it anew."""
     count = store.dump(backup)
@@ -148,7 +157,7 @@ def reset(
     store.clear()
     if generation is not None:
         store.update(continue_from(generation + 1))
-    return build(store, content, progress)
+    return build(store, content, progress, readers=readers)
 
 
 def backup_path(store: Store) -> Path:

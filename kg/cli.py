@@ -148,7 +148,7 @@ def init(reset: bool, confirm: bool) -> None:
     from kg.build import backup_path, build, partners_with_data
     from kg.build import reset as start_over
 
-    store = open_store()
+    store, served = open_store(), SERVED.get() is not None
     if reset:
         kept = partners_with_data(store)
         if kept and not confirm:
@@ -163,9 +163,9 @@ def init(reset: bool, confirm: bool) -> None:
                 "store is kept first)"
             )
             sys.exit(1)
-        result = start_over(store, content(), backup_path(store), progress)
+        result = start_over(store, content(), backup_path(store), progress, served)
     else:
-        result = build(store, content(), progress)
+        result = build(store, content(), progress, readers=served)
     click.echo(f"store: {store.path or 'remote'}")
     click.echo(
         f"public graphs: {len(result.graphs)} ({len(result.refreshed)} refreshed), "
@@ -232,8 +232,13 @@ def reason() -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--as", "viewer", default="all", show_default=True,
-              help="Count what this viewer sees: public, all, or a user of the users file.")
+@click.option(
+    "--as",
+    "viewer",
+    default="all",
+    show_default=True,
+    help="Count what this viewer sees: public, all, or a user of the users file.",
+)
 @handled
 def stats(as_json: bool, viewer: str) -> None:
     """Print counts: graphs, statements, and the main kinds of things."""

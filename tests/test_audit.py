@@ -23,6 +23,8 @@ def test_events_append_and_read_back(tmp_path):
 def test_web_writes_and_refusals_are_audited(client, settings):
     client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle",
                                            "Authorization": "Bearer demo-gbr-officer"})
+    client.put(GBR + "&confirm=true", data=EXAMPLE, headers={
+        "Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"})
     client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle",
                                            "Authorization": "Bearer demo-usa-planner"})
     client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle"})
@@ -30,6 +32,7 @@ def test_web_writes_and_refusals_are_audited(client, settings):
                headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"})
     events = read(settings.path("audit_log"))
     summary = [(e.action, e.who, e.result) for e in events]
+    assert ("submit", "gbr-officer", "pending") in summary  # it withdraws: asked first
     assert ("submit", "gbr-officer", "accepted") in summary
     assert ("deny", "usa-planner", "forbidden") in summary
     assert any(a == "deny" and r == "unauthenticated" for a, _, r in summary)

@@ -38,16 +38,18 @@ def visible_keys(partner: str) -> set[str]:
     def compute() -> frozenset[str]:
         coalitions = viewer_coalitions(state().store, viewer)
         entries = partner_graphs(state().store, f"{GRAPH}history/{partner}/")
-        return frozenset(e.graph.rsplit("/", 1)[-1] for e in entries
-                         if may_see(viewer, e, coalitions))
+        return frozenset(
+            e.graph.rsplit("/", 1)[-1] for e in entries if may_see(viewer, e, coalitions)
+        )
 
     return set(kept_today(viewer, "visible-keys", partner, compute))
 
 
 def changes(partner: str) -> list[VersionChanges]:
     """Return what each version of a partner's data changed, kept until the store changes."""
-    return kept_today(partner, "version-changes", None,
-                      lambda: version_changes(state().store, partner))
+    return kept_today(
+        partner, "version-changes", None, lambda: version_changes(state().store, partner)
+    )
 
 
 def disclosed(partner: str) -> list[dict]:
@@ -65,10 +67,13 @@ def _disclose(change: VersionChanges, seen: set[str]) -> dict | None:
     if (change.changed and not shown) or (not change.changed and not change.keys <= seen):
         return None
     complete = set(change.changed) <= seen and change.keys <= seen
-    row = {"time": change.version.time, "complete": complete,
-           "added": sum(c[0] for c in shown.values()),
-           "removed": sum(c[1] for c in shown.values()),
-           "changed": sum(c[2] for c in shown.values())}
+    row = {
+        "time": change.version.time,
+        "complete": complete,
+        "added": sum(c[0] for c in shown.values()),
+        "removed": sum(c[1] for c in shown.values()),
+        "changed": sum(c[2] for c in shown.values()),
+    }
     if complete:
         row.update({name: getattr(change.version, name) for name in FULL})
     return row

@@ -50,7 +50,8 @@ def partner_of_request(user) -> str:
     if not partner:
         abort(400, description="say which partner the data is for: partner=CODE")
     if "admin" not in user.roles and (
-            "partner" not in user.roles or (user.partner or "").upper() != partner):
+        "partner" not in user.roles or (user.partner or "").upper() != partner
+    ):
         abort(403, description=f"you may submit only your own partner's data, not {partner}'s")
     return partner
 
@@ -59,9 +60,12 @@ def requested_mode() -> str:
     """Return the submission mode asked for (default replace), or answer 400."""
     mode = request.values.get("mode", "replace").strip().lower()
     if mode not in MODES:
-        abort(400, description=f"mode {mode!r}: use replace (the file becomes the partner's "
-                               "whole set) or merge (add or update only the capabilities sent); "
-                               "to withdraw capabilities use /api/partners/CODE/withdraw")
+        abort(
+            400,
+            description=f"mode {mode!r}: use replace (the file becomes the partner's "
+            "whole set) or merge (add or update only the capabilities sent); "
+            "to withdraw capabilities use /api/partners/CODE/withdraw",
+        )
     return mode
 
 
@@ -76,10 +80,15 @@ def outcome_body(outcome, partner: str) -> dict:
     body["withdrawals"] = [asdict(w) for w in outcome.withdrawals]
     if outcome.acceptance:
         body["accepted"] = {"partner": partner, "version": outcome.acceptance.version}
-        body["changes"] = [{"capability": c.capability, "label": c.label, "kind": c.kind,
-                            "fields": {k: {"before": b, "after": a}
-                                       for k, (b, a) in c.fields.items()}}
-                           for c in outcome.changes]
+        body["changes"] = [
+            {
+                "capability": c.capability,
+                "label": c.label,
+                "kind": c.kind,
+                "fields": {k: {"before": b, "after": a} for k, (b, a) in c.fields.items()},
+            }
+            for c in outcome.changes
+        ]
     return body
 
 
@@ -87,13 +96,22 @@ def record(outcome, partner: str, what: str) -> None:
     """Write a submission's outcome to the audit log."""
     graph = f"https://w3id.org/csig/graph/partner/{partner}"
     if outcome.pending:
-        audit(what, "pending", graph, detail=f"would withdraw {len(outcome.withdrawals)}; "
-              "nothing changed until confirmed")
+        audit(
+            what,
+            "pending",
+            graph,
+            detail=f"would withdraw {len(outcome.withdrawals)}; nothing changed until confirmed",
+        )
     elif outcome.acceptance is None:
         audit(what, "rejected", graph, detail="nothing changed")
     else:
-        audit(what, "accepted", graph, outcome.acceptance.version,
-              f"{len(outcome.changes)} capability change(s)")
+        audit(
+            what,
+            "accepted",
+            graph,
+            outcome.acceptance.version,
+            f"{len(outcome.changes)} capability change(s)",
+        )
 
 
 def answer_outcome(outcome, partner: str, what: str):
@@ -101,10 +119,15 @@ def answer_outcome(outcome, partner: str, what: str):
     record(outcome, partner, what)
     body = outcome_body(outcome, partner)
     if outcome.pending:
-        body.update(status=409, error="Conflict", message=(
-            f"this would withdraw {len(outcome.withdrawals)} of {partner}'s capabilities "
-            "(listed in withdrawals); nothing was changed. Send it again with confirm=true to "
-            "withdraw them, or with mode=merge to add or update only the capabilities sent"))
+        body.update(
+            status=409,
+            error="Conflict",
+            message=(
+                f"this would withdraw {len(outcome.withdrawals)} of {partner}'s capabilities "
+                "(listed in withdrawals); nothing was changed. Send it again with confirm=true to "
+                "withdraw them, or with mode=merge to add or update only the capabilities sent"
+            ),
+        )
         return jsonify(body), 409
     return jsonify(body), 422 if outcome.acceptance is None else 201
 
@@ -122,16 +145,31 @@ def api_submit():
     """Validate and accept an upload in a mode; 409 lists withdrawals to confirm, 422 the report."""
     user = require_user()
     partner, mode = partner_of_request(user), requested_mode()
-    outcome = submit(state().store, parse(*uploaded()), state().context, partner, user.name,
-                     mode, confirmed(), current_dataset)
+    outcome = submit(
+        state().store,
+        parse(*uploaded()),
+        state().context,
+        partner,
+        user.name,
+        mode,
+        confirmed(),
+        current_dataset,
+    )
     return answer_outcome(outcome, partner, "submit")
 
 
 @bp.route("/submit", methods=["GET", "POST"])
 def upload_page():
     """Upload a file, see the report grouped by capability, accept it, confirm withdrawals."""
-    page = {"user": current_user(), "report": None, "accepted": None, "error": "",
-            "pending_key": "", "withdrawals": (), "mode": request.values.get("mode", "replace")}
+    page = {
+        "user": current_user(),
+        "report": None,
+        "accepted": None,
+        "error": "",
+        "pending_key": "",
+        "withdrawals": (),
+        "mode": request.values.get("mode", "replace"),
+    }
     if request.method == "POST":
         try:
             page.update(_handle(request.form.get("action", "validate")))
@@ -155,15 +193,28 @@ def _handle(action: str) -> dict:
     else:
         (data, name, fmt), partner = uploaded(), partner_of_request(user)
         mode, confirm = requested_mode(), False
-    outcome = submit(state().store, parse(data, name, fmt), state().context, partner,
-                     user.name, mode, confirm, current_dataset)
+    outcome = submit(
+        state().store,
+        parse(data, name, fmt),
+        state().context,
+        partner,
+        user.name,
+        mode,
+        confirm,
+        current_dataset,
+    )
     record(outcome, partner, "submit")
-    shown = {"report": outcome.report, "accepted": outcome, "mode": mode,
-             "withdrawals": outcome.withdrawals}
+    shown = {
+        "report": outcome.report,
+        "accepted": outcome,
+        "mode": mode,
+        "withdrawals": outcome.withdrawals,
+    }
     if outcome.pending:
         version = last_version(state().store, partner)
-        shown["pending_key"] = pending().keep(Upload(user.name, partner, name, data, fmt,
-                                                     version, time.monotonic()))
+        shown["pending_key"] = pending().keep(
+            Upload(user.name, partner, name, data, fmt, version, time.monotonic())
+        )
     return shown
 
 
@@ -174,8 +225,10 @@ def _confirmed_upload(user) -> Upload:
         raise KGError("that confirmation has expired or is not yours; upload the file again")
     now = last_version(state().store, upload.partner)
     if now != upload.version:
-        raise KGError(f"{upload.partner}'s data changed since the list was shown (now version "
-                      f"{now}); upload the file again to see what it would withdraw")
+        raise KGError(
+            f"{upload.partner}'s data changed since the list was shown (now version "
+            f"{now}); upload the file again to see what it would withdraw"
+        )
     return upload
 
 

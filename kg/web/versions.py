@@ -34,8 +34,11 @@ def manager(code: str):
     """Return the signed-in user if they manage the partner's data; else 401 or 403."""
     user = require_user()
     if not may_manage(user, code):
-        abort(403, description=f"only {code}'s own officers and administrators may see the "
-                               "full history, compare versions, roll back or withdraw")
+        abort(
+            403,
+            description=f"only {code}'s own officers and administrators may see the "
+            "full history, compare versions, roll back or withdraw",
+        )
     return user
 
 
@@ -44,8 +47,13 @@ def current_capabilities(code: str) -> list[dict]:
     store = state().store
     version = last_version(store, code)
     structure = Structure.of(version_triples(store, code, version) if version else [])
-    return sorted(({"identifier": identifier(c), "label": structure.label(c)}
-                   for c in structure.capabilities), key=lambda c: c["label"].lower())
+    return sorted(
+        (
+            {"identifier": identifier(c), "label": structure.label(c)}
+            for c in structure.capabilities
+        ),
+        key=lambda c: c["label"].lower(),
+    )
 
 
 @bp.get("/partners/<code>/history")
@@ -54,10 +62,14 @@ def history_page(code: str):
     """List the partner's versions as far as the viewer may know of them."""
     code = known_partner(code)
     manages = may_manage(current_user(), code)
-    return answer("history.html", code=code, manages=manages, versions=disclosed(code),
-                  capabilities=current_capabilities(code) if manages else [],
-                  label=state().context.labels.get(state().context.catalogue.partners[code],
-                                                   code))
+    return answer(
+        "history.html",
+        code=code,
+        manages=manages,
+        versions=disclosed(code),
+        capabilities=current_capabilities(code) if manages else [],
+        label=state().context.labels.get(state().context.catalogue.partners[code], code),
+    )
 
 
 def _version_arg(name: str) -> int | None:
@@ -79,13 +91,17 @@ def diff_page(code: str):
     if (old is None) != (new is None):
         abort(400, description="give both from= and to=, or neither (the last two versions)")
     try:
-        old, new, changes = compare_versions(state().store, code, old, new,
-                                             state().context.labels)
+        old, new, changes = compare_versions(state().store, code, old, new, state().context.labels)
     except KGError as err:
         abort(404, description=str(err))
-    return answer("diff.html", code=code, old=old, new=new,
-                  versions=[v.version for v in history(state().store, code)],
-                  changes=[asdict(c) for c in changes])
+    return answer(
+        "diff.html",
+        code=code,
+        old=old,
+        new=new,
+        versions=[v.version for v in history(state().store, code)],
+        changes=[asdict(c) for c in changes],
+    )
 
 
 @bp.post("/partners/<code>/rollback")
@@ -98,8 +114,9 @@ def rollback_action(code: str):
     if not request.path.startswith("/api/") and not _confirmed():
         return _preview_rollback(code, version)
     outcome = rollback(state().store, state().context, code, version, user.name, _confirmed())
-    return _finish(outcome, code, "rollback", f"roll back to version {version}",
-                   {"version": version})
+    return _finish(
+        outcome, code, "rollback", f"roll back to version {version}", {"version": version}
+    )
 
 
 @bp.post("/partners/<code>/withdraw")
@@ -110,10 +127,13 @@ def withdraw_action(code: str):
     user = manager(code)
     names = _capabilities_asked()
     if not request.path.startswith("/api/") and not _confirmed():
-        return _confirm_page(code, "withdraw", f"withdraw {len(names)} capabilit"
-                             + ("y" if len(names) == 1 else "ies"),
-                             [c for c in current_capabilities(code) if c["identifier"] in names],
-                             {"capability": names})
+        return _confirm_page(
+            code,
+            "withdraw",
+            f"withdraw {len(names)} capabilit" + ("y" if len(names) == 1 else "ies"),
+            [c for c in current_capabilities(code) if c["identifier"] in names],
+            {"capability": names},
+        )
     outcome = withdraw(state().store, state().context, code, user.name, names)
     return _finish(outcome, code, "withdraw", "", {})
 
@@ -127,28 +147,43 @@ def _finish(outcome, code: str, what: str, title: str, fields: dict):
         return _confirm_page(code, what, title, [asdict(w) for w in outcome.withdrawals], fields)
     record(outcome, code, what)
     body = outcome_body(outcome, code)
-    flash(f"{code} is now at version {body['accepted']['version']} ({what}; "
-          f"{len(outcome.changes)} capability change(s)).")
+    flash(
+        f"{code} is now at version {body['accepted']['version']} ({what}; "
+        f"{len(outcome.changes)} capability change(s))."
+    )
     return redirect(url_for("versions.history_page", code=code))
 
 
 def _preview_rollback(code: str, version: int):
     """Show what a rollback would change, with the button that carries it out."""
     try:
-        now, old, changes = compare_versions(state().store, code, last_version(state().store,
-                                             code), version, state().context.labels)
+        now, old, changes = compare_versions(
+            state().store, code, last_version(state().store, code), version, state().context.labels
+        )
     except KGError as err:
         abort(404, description=str(err))
-    gone = [{"identifier": c.capability, "label": c.label} for c in changes
-            if c.kind == "removed"]
-    return _confirm_page(code, "rollback", f"roll back to version {version}", gone,
-                         {"version": version}, changes=[asdict(c) for c in changes], now=now)
+    gone = [{"identifier": c.capability, "label": c.label} for c in changes if c.kind == "removed"]
+    return _confirm_page(
+        code,
+        "rollback",
+        f"roll back to version {version}",
+        gone,
+        {"version": version},
+        changes=[asdict(c) for c in changes],
+        now=now,
+    )
 
 
-def _confirm_page(code: str, action: str, title: str, withdrawals: list, fields: dict,
-                  **more):
-    return render_template("confirm.html", code=code, action=action, title=title,
-                           withdrawals=withdrawals, fields=fields, **more), 409
+def _confirm_page(code: str, action: str, title: str, withdrawals: list, fields: dict, **more):
+    return render_template(
+        "confirm.html",
+        code=code,
+        action=action,
+        title=title,
+        withdrawals=withdrawals,
+        fields=fields,
+        **more,
+    ), 409
 
 
 def _form_version() -> int:
@@ -163,8 +198,11 @@ def _capabilities_asked() -> list[str]:
     names = values.get("capabilities") or values.get("capability") or []
     names = [names] if isinstance(names, str) else list(names)
     if not names or not all(isinstance(n, str) and n.strip() for n in names):
-        abort(400, description="name the capabilities to withdraw: capability=IDENTIFIER "
-                               "(repeatable), or a JSON body {\"capabilities\": [...]}")
+        abort(
+            400,
+            description="name the capabilities to withdraw: capability=IDENTIFIER "
+            '(repeatable), or a JSON body {"capabilities": [...]}',
+        )
     return [n.strip() for n in names]
 
 
@@ -181,4 +219,3 @@ def _values() -> dict:
             abort(400, description="the JSON body must be an object")
         return body
     return {k: (v if len(v) > 1 else v[0]) for k, v in request.values.lists()}
-
