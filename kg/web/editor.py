@@ -11,6 +11,8 @@ from kg.errors import KGError
 from kg.results import term_json
 from kg.sparql import QueryResult
 from kg.web.auth import current_dataset
+from kg.web.endpoint import viewer_key
+from kg.web.fairness import fairly
 from kg.web.pages import answer
 from kg.web.state import state
 
@@ -90,7 +92,8 @@ def editor():
     result, error = None, ""
     if "query" in request.values:
         try:
-            result = table(state().query(text, current_dataset()))
+            dataset = current_dataset()
+            result = table(fairly(viewer_key(), lambda: state().query(text, dataset)))
         except KGError as err:
             error = str(err)
     return answer("editor.html", query=text, examples=examples(), result=result, error=error)
