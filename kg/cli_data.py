@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import content, handled, main, open_store, settings
+from kg.cli import content, handled, main, open_store, query_runner, settings
 from kg.errors import KGError
 
 
@@ -148,12 +148,11 @@ def template(file: Path) -> None:
 def sparql(file: Path, fmt: str, viewer: str | None) -> None:
     """Run the SPARQL query in FILE and print its results."""
     from kg.results import render
-    from kg.sparql import run_query
     from kg.users import dataset_for
 
     store = open_store()
-    result = run_query(store, file.read_text(encoding="utf-8"),
-                       dataset_for(store, settings(), viewer))
+    result = query_runner()(store, file.read_text(encoding="utf-8"),
+                            dataset_for(store, settings(), viewer))
     click.echo(render(result, fmt))
 
 
@@ -164,8 +163,12 @@ def serve(debug: bool) -> None:
     """Serve the explorer and the SPARQL endpoint."""
     from kg.web import create_app
     from kg.web.serving import serve as serve_app
+    from kg.worker import isolation, isolation_warning
 
     app = create_app(settings())
+    if not settings()["store"].startswith("sparql+"):
+        click.echo(isolation_warning() or f"query workers run without network ({isolation()})",
+                   err=True)
     click.echo(f"serving on http://{settings()['host']}:{settings()['port']}/", err=True)
     serve_app(app, settings()["host"], int(settings()["port"]), debug)
 

@@ -10,7 +10,9 @@ text the parser cannot read is refused. The query worker's empty network is the 
 from __future__ import annotations
 
 import functools
+import os
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -29,6 +31,49 @@ OPERATIONS = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREAT
               "Modify": "DELETE/INSERT"}
 CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 CACHED_TEXT = 100_000  # longer texts are parsed every time rather than kept
+
+
+# pyparsing settles each parse action's arity on its first calls, unsafely across threads:
+# every use of rdflib's grammar here takes this lock. A fork waits for a parse in progress,
+# so a worker never starts with the grammar half-way through one.
+PARSING = threading.RLock()
+
+
+class ParseFailed(Exception):
+    """A parse that failed, carrying the parser's message only."""
+
+
+def parsed(parse, text: str):
+    """Return `parse(text)` for one of rdflib's grammar functions, run in a short-lived thread.
+
+    pyparsing leaves reference cycles through the frames of a parse; in a thread of their own
+    those frames do not reach the caller's, whose locals (pyoxigraph results, which must be
+    freed on their own thread) would otherwise wait for the cycle collector.
+    """
+    box: dict = {}
+
+    def work() -> None:
+        with PARSING:
+            try:
+                box["value"] = parse(text)
+            except Exception as err:  # noqa: BLE001 - pyparsing, recursion and value errors
+                box["error"] = _message(err)
+
+    thread = threading.Thread(target=work, name="sparql-parser", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in box or "value" not in box:
+        raise ParseFailed(box.get("error", "the parser stopped"))
+    return box["value"]
+
+
+def _fresh_lock() -> None:
+    global PARSING
+    PARSING = threading.RLock()
+
+
+os.register_at_fork(before=lambda: PARSING.acquire(), after_in_parent=lambda: PARSING.release(),
+                     after_in_child=_fresh_lock)
 
 
 class QueryError(KGError):
@@ -85,12 +130,12 @@ def _inspect_kept(text: str) -> Inspection:
 def _inspect(text: str) -> Inspection:
     source = canonical(text)
     try:
-        prologue, query = parseQuery(source)
-    except Exception as err:  # noqa: BLE001 - pyparsing, recursion and value errors alike
+        prologue, query = parsed(parseQuery, source)
+    except ParseFailed as err:
         operation = _update_operation(source)
         if operation:
             return Inspection(source, refused=operation)
-        raise QueryError(f"malformed query: {_message(err)}") from None
+        raise QueryError(f"malformed query: {err}") from None
     if _contains(query, "ServiceGraphPattern"):
         return Inspection(source, FORMS.get(query.name, ""), refused="SERVICE")
     names = Names.of(prologue)
@@ -106,8 +151,8 @@ def _inspect(text: str) -> Inspection:
 def _update_operation(source: str) -> str:
     """Return the first operation of a text that parses as an update, else ''."""
     try:
-        update = parseUpdate(source)
-    except Exception:  # noqa: BLE001 - not an update either: the query's error is reported
+        update = parsed(parseUpdate, source)
+    except ParseFailed:  # not an update either: the query's error is reported
         return ""
     requests = _get(update, "request") or []
     return OPERATIONS.get(requests[0].name, "UPDATE") if requests else ""
@@ -235,9 +280,9 @@ def retarget(update: str, targets: dict[str, str]) -> str:
 
 def _parsed_update(update: str):
     try:
-        return parseUpdate(update)
-    except Exception as err:  # noqa: BLE001 - pyparsing and value errors alike
-        raise KGError(f"malformed update: {_message(err)}") from None
+        return parsed(parseUpdate, update)
+    except ParseFailed as err:  # as the embedded store answers a malformed update
+        raise SyntaxError(f"malformed update: {err}") from None
 
 
 def _nodes(tree):

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from pyparsing import Empty, Literal, OneOrMore, Optional, Suppress, ZeroOrMore, rest_of_line
 from rdflib.plugins.sparql import parser as grammar
 
+from kg import guard
 from kg.guard import Inspection, QueryError, inspect
 from kg.namespaces import GRAPH
 from kg.store import Dataset, Store
@@ -115,6 +116,6 @@ _HEAD = (grammar.Prologue
 def _main_group(text: str) -> int:
     """Return the offset just inside the `{` that opens the query's WHERE clause."""
     try:
-        return _HEAD.parse_string(text)[-1]
-    except Exception:  # noqa: BLE001 - pyparsing's errors: no WHERE group to bind in
+        return guard.parsed(_HEAD.parse_string, text)[-1]
+    except guard.ParseFailed:
         raise QueryError("cannot bind parameters: the query has no WHERE clause") from None

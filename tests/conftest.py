@@ -153,6 +153,14 @@ def serving(app):
         thread.join(timeout=5)
 
 
+def form_token(client, path: str = "/signin") -> str:
+    """Return the CSRF token the page at `path` puts in its forms (the client keeps the cookie)."""
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as sock:
