@@ -179,3 +179,87 @@ def test_oversized_requests_are_413(limited_app):
                           data=b"x" * 30000, headers={"Content-Type": "text/turtle",
                                                       "Authorization": "Bearer demo-gbr-officer"})
     assert response.status_code == 413
+
+
+@pytest.fixture()
+def fair_app(tmp_path, store_path):
+    from kg.settings import ROOT
+    from kg.web import create_app
+
+    app = create_app(load_settings({"store": str(store_path), "content": str(ROOT),
+                                    "audit_log": str(tmp_path / "audit.log"),
+                                    "query_timeout": "6", "query_slots": "2",
+                                    "query_workers": "8"}))
+    yield app
+    app.extensions.clear()
+
+
+def get_as(base: str, query: str, token: str | None = None) -> tuple[int, dict]:
+    url = f"{base}/sparql?{urllib.parse.urlencode({'query': query})}"
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=30) as response:
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers)
+
+
+def running(app) -> int:
+    from kg.web.fairness import EXTENSION
+
+    slots = app.extensions.get(EXTENSION)
+    return sum(len(v) for v in slots._running.values()) if slots else 0
+
+
+def in_flight(base: str, app, tokens: list, label: str) -> list[threading.Thread]:
+    """Start one runaway query per token and wait until all of them run."""
+    outcomes: list = []
+    threads = [threading.Thread(target=lambda t=t, i=i: outcomes.append(
+        get_as(base, f"{RUNAWAY} # {label} {i}", t))) for i, t in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    for _ in range(100):
+        if running(app) >= len(tokens):
+            break
+        time.sleep(0.05)
+    assert running(app) >= len(tokens)
+    return threads
+
+
+def test_a_fast_query_is_answered_beside_six_runaway_queries(fair_app):
+    """Six runaways start while a short query runs, and more after it: it is answered at once.
+
+    (Each worker forked while the short query's pipe was open used to hold that pipe open
+    until it was killed, so the short query waited for the runaways' time limit.)
+    """
+    tokens = ["demo-usa-planner", "demo-gbr-officer", "demo-fra-officer", "demo-deu-officer",
+              "demo-jpn-officer", "demo-nzl-officer"]
+    short = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?b ?c . FILTER(?a != ?d) }"
+    with serving(fair_app) as base:
+        assert get_as(base, "ASK { ?s ?p ?o }")[0] == 200
+        answered: list = []
+        fast = threading.Thread(target=lambda: answered.append(get_as(base, short)))
+        fast.start()
+        time.sleep(0.02)
+        threads = in_flight(base, fair_app, tokens, "six")
+        fast.join()
+        still = [t.is_alive() for t in threads]
+        status, _ = get_as(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }")
+        still += [t.is_alive() for t in threads]
+        for thread in threads:
+            thread.join()
+    assert answered[0][0] == 200 and status == 200
+    assert all(still), "a short query was answered only after the runaways ended"
+
+
+def test_excess_queries_from_one_viewer_get_429(fair_app):
+    with serving(fair_app) as base:
+        threads = in_flight(base, fair_app, [None, None], "mine")
+        status, headers = get_as(base, f"{RUNAWAY} # third")
+        other, _ = get_as(base, "ASK { ?s ?p ?o }", "demo-gbr-officer")
+        for thread in threads:
+            thread.join()
+    assert status == 429 and int(headers["Retry-After"]) >= 1
+    assert other == 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pyoxigraph as ox
@@ -151,3 +152,39 @@ def test_as_an_ordinary_user_the_worker_reaches_nothing(listener):
     time.sleep(0.2)
     assert "isolation: user and network namespaces" in out, out
     assert listener.connections == 0
+
+
+def test_short_queries_forked_beside_runaways_are_not_held_back(store):
+    """Workers forked at the same instant do not wait for each other's end.
+
+    A worker forked while another query's pipe was still open in the server held that pipe
+    open until it ended; reading until end of file then waited for the runaway's time limit.
+    """
+    from kg.access import ANONYMOUS, viewer_dataset
+
+    dataset = viewer_dataset(store, ANONYMOUS)
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+               "FILTER(STR(?c) != STR(?i)) }")
+    start = threading.Barrier(16)
+    outcome: dict = {}
+
+    def run(name: str, text: str) -> None:
+        start.wait()
+        try:
+            run_limited(store, text, dataset, timeout=6)
+            outcome[name] = "answered"
+        except KGError:
+            outcome[name] = "stopped"
+
+    runaways = [threading.Thread(target=run, args=(f"runaway {i}", runaway)) for i in range(8)]
+    shorts = [threading.Thread(target=run, args=(f"short {i}", f"ASK {{ ?s ?p {i} }}"))
+              for i in range(8)]
+    for thread in runaways + shorts:
+        thread.start()
+    for thread in shorts:
+        thread.join()
+    alive = sum(t.is_alive() for t in runaways)
+    for thread in runaways:
+        thread.join()
+    assert all(outcome[f"short {i}"] == "answered" for i in range(8)), outcome
+    assert alive == 8, "the short queries were answered only when the runaways were stopped"
