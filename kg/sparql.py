@@ -16,6 +16,9 @@ from kg.store import Dataset, Store
 
 __all__ = ["QueryError", "QueryResult", "bind", "collect", "run_query", "scoped_dataset"]
 EMPTY_GRAPH = GRAPH + "empty"  # a graph no one writes: what a FROM of an unseen graph reads
+# The base IRI of a query that declares none (the protocol lets the service choose one), so a
+# relative IRI such as <s> means the same on every surface; a query's own BASE overrides it.
+QUERY_BASE = "https://w3id.org/csig/query/"
 
 
 @dataclass
@@ -48,7 +51,7 @@ def scoped_dataset(inspection: Inspection, dataset: Dataset, honour_from: bool =
 def run_query(store: Store, text: str, dataset: Dataset, bindings: dict | None = None,
               row_cap: int = 0, honour_from: bool = True) -> QueryResult:
     """Run a read-only query on `dataset`; refuse SERVICE and updates, decided on the parse."""
-    inspection = inspect(text)
+    inspection = inspect(f"BASE <{QUERY_BASE}> {text}")
     if inspection.refused:
         raise QueryError(f"{inspection.refused} is not allowed: this endpoint is read-only "
                          "and never contacts other services")
