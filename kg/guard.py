@@ -102,7 +102,13 @@ def canonical(text: str) -> str:
     >>> canonical(r"\u0053ERVICE # x" + "\r" + "y")
     'SERVICE # x\ny'
     """
-    expanded = CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    try:
+        expanded = CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    except (ValueError, OverflowError):
+        raise QueryError("malformed query: a \\U escape past the last code point") from None
+    if any("\ud800" <= c <= "\udfff" for c in expanded):
+        raise QueryError("malformed query: an escape spells half of a surrogate pair, which is "
+                         "not a character")
     if expandUnicodeEscapes_re.search(expanded):
         raise QueryError("malformed query: a \\u escape that spells another escape is not "
                          "accepted; write the character itself")

@@ -156,12 +156,12 @@ def _read_until(read_fd: int, pid: int, deadline: float) -> bytes:
     The answer is complete when its length is read, not at end of file: another worker
     forked meanwhile holds a copy of this pipe's write end until it exits.
     """
-    data, idle_since, last, started = b"", None, cpu_ticks(pid)[1], time.monotonic()
+    data, idle_since, last, started = bytearray(), None, cpu_ticks(pid)[1], time.monotonic()
     reniced = False
     while True:
         if len(data) >= FRAME.size and len(data) >= FRAME.size + FRAME.unpack_from(data)[0]:
             os.waitpid(pid, 0)
-            return data[FRAME.size:]
+            return bytes(data[FRAME.size:])
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             _kill(pid)
