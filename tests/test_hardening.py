@@ -229,29 +229,23 @@ def in_flight(base: str, app, tokens: list, label: str) -> list[threading.Thread
 
 
 def test_a_fast_query_is_answered_beside_six_runaway_queries(fair_app):
-    """Six runaways start while a short query runs, and more after it: it is answered at once.
+    """With six runaway queries in flight (six viewers), a short query is answered at once.
 
-    (Each worker forked while the short query's pipe was open used to hold that pipe open
-    until it was killed, so the short query waited for the runaways' time limit.)
+    (The race that held a short query back until the runaways' time limit is tested in
+    tests/test_isolation.py, at the worker.)
     """
     tokens = ["demo-usa-planner", "demo-gbr-officer", "demo-fra-officer", "demo-deu-officer",
               "demo-jpn-officer", "demo-nzl-officer"]
-    short = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?b ?c . FILTER(?a != ?d) }"
     with serving(fair_app) as base:
         assert get_as(base, "ASK { ?s ?p ?o }")[0] == 200
-        answered: list = []
-        fast = threading.Thread(target=lambda: answered.append(get_as(base, short)))
-        fast.start()
-        time.sleep(0.02)
         threads = in_flight(base, fair_app, tokens, "six")
-        fast.join()
-        still = [t.is_alive() for t in threads]
+        time.sleep(0.6)  # long enough for the runaways to count as heavy
         status, _ = get_as(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }")
-        still += [t.is_alive() for t in threads]
+        still = [t.is_alive() for t in threads]
         for thread in threads:
             thread.join()
-    assert answered[0][0] == 200 and status == 200
-    assert all(still), "a short query was answered only after the runaways ended"
+    assert status == 200
+    assert all(still), "the short query was answered only after the runaways ended"
 
 
 def test_excess_queries_from_one_viewer_get_429(fair_app):
