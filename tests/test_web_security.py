@@ -100,7 +100,8 @@ def test_sign_in_returns_to_a_local_page(client):
 
 
 @pytest.mark.parametrize("header", ["Bearer ", "Bearer", "Basic ZGVtbzpkZW1v", "Digest x",
-                                    "Bearer not-a-token", "", "Token demo-gbr-officer"])
+                                    "Bearer not-a-token", "", "Token demo-gbr-officer",
+                                    "demo-gbr-officer"])
 @pytest.mark.parametrize("path", ["/api/stats", "/sparql?query=ASK%7B%7D", "/partners",
                                   "/graphs?graph=https://w3id.org/csig/graph/partner/GBR"])
 def test_any_authorization_but_a_valid_bearer_token_is_401(client, app, header, path):

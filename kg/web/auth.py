@@ -37,9 +37,9 @@ def current_user() -> User | None:
 def bearer_user(header: str) -> User:
     """Return the user of an `Authorization: Bearer TOKEN` header, or answer 401."""
     scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer":
-        refuse(f"the {scheme or 'empty'} authorization scheme is not accepted: send "
-               "'Authorization: Bearer TOKEN'", "invalid_request")
+    if scheme.lower() != "bearer":  # the header is not echoed: it may hold a secret
+        refuse("only bearer tokens are accepted: send 'Authorization: Bearer TOKEN'",
+               "invalid_request")
     user = authenticate(state().users, token.strip()) if token.strip() else None
     if user is None:
         refuse("invalid bearer token", "invalid_token")
