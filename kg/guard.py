@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from pyparsing import ParseResults
-from rdflib import URIRef
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -146,8 +145,8 @@ def _inspect(text: str) -> Inspection:
         return Inspection(source, FORMS.get(query.name, ""), refused="SERVICE")
     names = Names.of(prologue)
     froms, named = [], []
-    for clause in _get(query, "datasetClause") or ():
-        if _get(clause, "named") is not None:
+    for clause in value_of(query, "datasetClause") or ():
+        if value_of(clause, "named") is not None:
             named.append(names.resolve(clause["named"]))
         else:
             froms.append(names.resolve(clause["default"]))
@@ -160,11 +159,11 @@ def _update_operation(source: str) -> str:
         update = parsed(parseUpdate, source)
     except ParseFailed:  # not an update either: the query's error is reported
         return ""
-    requests = _get(update, "request") or []
+    requests = value_of(update, "request") or []
     return OPERATIONS.get(requests[0].name, "UPDATE") if requests else ""
 
 
-def _get(node: CompValue, key: str):
+def value_of(node: CompValue, key: str):
     """Return a node's value for `key`, or None (CompValue.get answers the key itself)."""
     return node[key] if key in node else None
 
@@ -203,7 +202,7 @@ class Names:
             if decl.name == "Base":
                 names.base = names.absolute(str(decl["iri"]))
             elif decl.name == "PrefixDecl":
-                names.prefixes[_get(decl, "prefix") or ""] = names.absolute(str(decl["iri"]))
+                names.prefixes[value_of(decl, "prefix") or ""] = names.absolute(str(decl["iri"]))
         return names
 
     def absolute(self, iri: str) -> str:
@@ -213,11 +212,12 @@ class Names:
     def resolve(self, term) -> str:
         """Return the IRI of an `<iri>` or a prefixed name of the parse tree."""
         if isinstance(term, CompValue) and term.name == "pname":
-            prefix = _get(term, "prefix") or ""
+            prefix = value_of(term, "prefix") or ""
             if prefix not in self.prefixes:
                 raise QueryError(f"malformed query: the prefix {prefix}: is not declared")
             # a local name escape such as `\.` stands for its character; `%XX` stays as written
-            return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", _get(term, "localname") or "")
+            local = value_of(term, "localname") or ""
+            return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
         return self.absolute(str(term))
 
 
@@ -231,88 +231,3 @@ def form(text: str) -> str:
     if not inspection.form:
         raise QueryError(f"not a SPARQL query: {inspection.refused or 'no query form'}")
     return inspection.form
-
-
-# Where an update names a graph: node name -> keys holding a graph IRI (or a list of them).
-GRAPH_PLACES = {"QuadsNotTriples": ("term",), "GraphGraphPattern": ("term",),
-                "Load": ("graphiri",), "Clear": ("graphiri",), "Drop": ("graphiri",),
-                "Create": ("graphiri",), "Add": ("graph",), "Move": ("graph",),
-                "Copy": ("graph",), "Modify": ("withClause",), "UsingClause": ("default", "named")}
-
-
-def update_graphs(update: str) -> list[str]:
-    """Return the graph IRIs an update names, in order; refuse a graph not named by an IRI.
-
-    >>> update_graphs("DROP GRAPH <http://a> ; INSERT DATA { GRAPH <http://b> { <x:s> <x:p> 1 } }")
-    ['http://a', 'http://b']
-    """
-    found: list[str] = []
-    for node in _nodes(_parsed_update(update)):
-        for key in GRAPH_PLACES.get(node.name, ()):
-            value = _get(node, key)
-            for graph in value if isinstance(value, list | ParseResults) else [value]:
-                if graph is None:
-                    continue
-                if not isinstance(graph, URIRef):
-                    raise KGError(f"an update run in stages must name every graph by its IRI "
-                                  f"(found {graph!s} in {OPERATIONS.get(node.name, node.name)})")
-                found.append(str(graph))
-    return found
-
-
-def retarget(update: str, targets: dict[str, str]) -> str:
-    """Return `update` with the graphs of `targets` renamed, checked by parsing both texts.
-
-    The IRIs are replaced in the text, then the two parse trees must be the same term for term
-    but for those graphs: a graph IRI that also stands as a resource, or inside a literal, is
-    refused rather than renamed.
-
-    >>> retarget("CLEAR GRAPH <http://a>", {"http://a": "http://b"})
-    'CLEAR GRAPH <http://b>'
-    """
-    renamed = update
-    for graph, target in targets.items():
-        renamed = renamed.replace(f"<{graph}>", f"<{target}>")
-    before = [targets.get(str(t), str(t)) if isinstance(t, URIRef) else repr(t)
-              for t in _leaves(_parsed_update(update))]
-    after = [str(t) if isinstance(t, URIRef) else repr(t)
-             for t in _leaves(_parsed_update(renamed))]
-    places = [g for g in update_graphs(renamed) if g in targets.values()]
-    uses = [t for t in after if t in targets.values()]
-    if before != after or len(places) != len(uses):
-        raise KGError("an update run in stages may use its graph IRIs only to name graphs")
-    return renamed
-
-
-def _parsed_update(update: str):
-    try:
-        return parsed(parseUpdate, update)
-    except ParseFailed as err:  # as the embedded store answers a malformed update
-        raise SyntaxError(f"malformed update: {err}") from None
-
-
-def _nodes(tree):
-    """Yield every CompValue of a parse tree."""
-    stack = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list | tuple | ParseResults):
-            stack.extend(reversed(list(item)))
-
-
-def _leaves(tree) -> list:
-    """Return the terms and keywords of a parse tree in document order."""
-    out, stack = [], [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            out.append(item.name)
-            stack.extend(reversed([v for pair in item.items() for v in pair]))
-        elif isinstance(item, list | tuple | ParseResults):
-            stack.extend(reversed(list(item)))
-        else:
-            out.append(item)
-    return out

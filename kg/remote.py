@@ -23,8 +23,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.guard import form, retarget, update_graphs
+from kg.guard import form
 from kg.namespaces import GRAPH
+from kg.retarget import retarget, update_graphs
 from kg.sparql import bind
 from kg.store import STAGING, Dataset, dump_format, read_dump
 
