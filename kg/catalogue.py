@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,10 +153,13 @@ def bindings(store: Store, dataset: Dataset, query: Query, values: dict) -> dict
 
 
 def run(store: Store, query: Query, dataset: Dataset, values: dict | None = None,
-        row_cap: int = 0) -> QueryResult:
-    """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms."""
+        row_cap: int = 0, runner: Callable = run_query) -> QueryResult:
+    """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
+
+    `runner` runs the bound query (default in this process; the CLI passes its worker).
+    """
     bound = bindings(store, dataset, query, values or {})
-    result = run_query(store, query.text, dataset, bound, row_cap)
+    result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")}
                    for row in result.rows]

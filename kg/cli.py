@@ -105,6 +105,23 @@ def settings() -> Settings:
     return click.get_current_context().find_root().obj
 
 
+def query_runner():
+    """Return how the CLI runs a SPARQL query: in the server's isolated, time-limited worker.
+
+    A remote store needs the network to reach its server, so its queries run in-process
+    (after the same parsed guard). A kernel that cannot isolate the worker is named on stderr.
+    """
+    from kg.sparql import run_query
+    from kg.worker import isolation_warning, run_limited
+
+    if settings()["store"].startswith("sparql+"):
+        return run_query
+    warning = isolation_warning()
+    if warning:
+        click.echo(warning, err=True)
+    return functools.partial(run_limited, timeout=settings().number("query_timeout"))
+
+
 def content() -> Content:
     """Return the content folders named by the settings."""
     return Content(settings().path("content"))

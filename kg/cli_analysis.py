@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import click
 
-from kg.cli import handled, main, open_store, settings
+from kg.cli import handled, main, open_store, query_runner, settings
 from kg.errors import KGError
 
 AS_OPTION = click.option("--as", "viewer", default="public", show_default=True,
@@ -46,7 +46,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
 
     store = open_store()
     result = run(store, get(name), dataset_for(store, settings(), viewer), parse_params(params),
-                 int(settings().number("row_cap")))
+                 int(settings().number("row_cap")), query_runner())
     click.echo(render(result, fmt))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import LocalPath, handled, main, open_store, settings
+from kg.cli import LocalPath, handled, main, open_store, query_runner, settings
 
 
 @main.command()
@@ -20,13 +20,11 @@ from kg.cli import LocalPath, handled, main, open_store, settings
 def sparql(file: Path, fmt: str, viewer: str | None) -> None:
     """Run the SPARQL query in FILE and print its results."""
     from kg.results import render
-    from kg.sparql import run_query
     from kg.users import dataset_for
 
     store = open_store()
-    result = run_query(
-        store, file.read_text(encoding="utf-8"), dataset_for(store, settings(), viewer)
-    )
+    result = query_runner()(store, file.read_text(encoding="utf-8"),
+                            dataset_for(store, settings(), viewer))
     click.echo(render(result, fmt))
 
 
@@ -38,10 +36,14 @@ def serve(debug: bool) -> None:
     from kg.cli_served import open_channel
     from kg.web import create_app
     from kg.web.serving import serve as serve_app
+    from kg.worker import isolation, isolation_warning
 
     app = create_app(settings())
     channel = open_channel(app.extensions["kg"].store, settings())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the channel is closed
+    if not settings()["store"].startswith("sparql+"):
+        click.echo(isolation_warning() or f"query workers run without network ({isolation()})",
+                   err=True)
     click.echo(
         f"serving on http://{settings()['host']}:{settings()['port']}/; "
         f"kg commands for this store are carried out here (channel {channel.path})",

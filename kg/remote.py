@@ -23,8 +23,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError
+from kg.guard import form
 from kg.namespaces import GRAPH
-from kg.sparql import TOKEN, bind
+from kg.retarget import retarget, update_graphs
+from kg.sparql import bind
 from kg.store import STAGING, Dataset, dump_format, read_dump
 
 EMPTY = GRAPH + "empty"
@@ -36,8 +38,6 @@ CHUNK = 20000  # triples per Graph Store request when a graph holds no blank nod
 http.client._MAXHEADERS = max(http.client._MAXHEADERS, 10_000)
 JSON_RESULTS, N_TRIPLES = "application/sparql-results+json", "application/n-triples"
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-GRAPH_WORDS = set("GRAPH WITH INTO TO USING ADD COPY MOVE CLEAR DROP CREATE".split())
-PASS_WORDS = {"SILENT", "GRAPH", "NAMED"}  # may stand between a GRAPH_WORDS word and its IRI
 OURS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
 
 
@@ -96,7 +96,10 @@ class RemoteStore:
         """Run a SPARQL query on `dataset`; answer with pyoxigraph's result types."""
         if bindings:
             sparql = bind(sparql, bindings)
-        graph_form = _form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        try:
+            graph_form = form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        except KGError as err:
+            raise SyntaxError(str(err)) from None
         params = [("query", sparql), *_dataset_params(dataset)]
         body, _ = self._post(self.endpoints.query, params, N_TRIPLES if graph_form else
                              JSON_RESULTS, query=True)
@@ -139,14 +142,15 @@ class RemoteStore:
             raise
 
     def _stage_update(self, update: str, staged: dict, drop: list, run: str) -> None:
-        """Run `update` on staging copies of the graphs it names."""
-        for graph, _ in _graph_names(update):
+        """Run `update` on staging copies of the graphs it names (found on its parse tree)."""
+        named = list(dict.fromkeys(update_graphs(update)))
+        for graph in named:
             if graph not in staged:
                 staged[graph] = f"{run}{len(staged)}"
                 if graph not in drop:
                     self.update(f"INSERT {{ GRAPH <{staged[graph]}> {{ ?s ?p ?o }} }} "
                                 f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        self.update(_retarget(update, staged))
+        self.update(retarget(update, {graph: staged[graph] for graph in named}))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update (Virtuoso commits each `;`-separated operation on its own)."""
@@ -225,17 +229,6 @@ def _dataset_params(dataset: Dataset | None) -> list[tuple[str, str]]:
             + [("named-graph-uri", g) for g in dataset.named or (EMPTY,)])
 
 
-def _form(sparql: str) -> str:
-    """Return the query form: SELECT, ASK, CONSTRUCT or DESCRIBE."""
-    tokens = [m for m in TOKEN.finditer(sparql) if m.lastgroup != "comment"]
-    for i, m in enumerate(tokens):
-        word = m.group().upper() if m.lastgroup == "word" else ""
-        after = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and after != ":":
-            return word
-    raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-
-
 def _fix_json(body: bytes) -> bytes:
     """Repair Virtuoso's JSON: `typed-literal`, `nodeID://` blank nodes, booleans as 1/0."""
     data = json.loads(body)
@@ -256,33 +249,6 @@ def _query_triples(body: bytes) -> ox.QueryTriples:
     scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                    for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-
-
-def _graph_names(update: str) -> list[tuple[str, re.Match]]:
-    """Return the graph IRIs an update names, refusing graphs it does not name by IRI."""
-    tokens = [m for m in TOKEN.finditer(update) if m.lastgroup != "comment"]
-    found, i = [], 0
-    while i < len(tokens):
-        word = tokens[i].group().upper() if tokens[i].lastgroup == "word" else ""
-        near = (tokens[i - 1].group() if i else "", *(t.group() for t in tokens[i + 1:i + 2]))
-        i += 1
-        if word not in GRAPH_WORDS or near[0] in (":", "?", "$") or ":" in near[1:]:
-            continue
-        while i < len(tokens) and tokens[i].group().upper() in PASS_WORDS:
-            i += 1
-        if i >= len(tokens) or tokens[i].lastgroup != "iri":
-            raise KGError(f"a replacement's update must name graphs by IRI after {word}")
-        found.append((tokens[i].group()[1:-1], tokens[i]))
-    return found
-
-
-def _retarget(update: str, staged: Mapping[str, str]) -> str:
-    """Rewrite the graph names of `update` to their staging graphs."""
-    parts, last = [], 0
-    for graph, match in _graph_names(update):
-        parts += [update[last:match.start()], f"<{staged[graph]}>"]
-        last = match.end()
-    return "".join(parts) + update[last:]
 
 
 def _switch(staged: Mapping[str, str], drop: list[str]) -> str:

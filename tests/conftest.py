@@ -178,6 +178,14 @@ def start_server(store_path, tmp_path, port: int) -> subprocess.Popen:
     raise AssertionError("the server did not start")
 
 
+def form_token(client, path: str = "/signin") -> str:
+    """Return the CSRF token the page at `path` puts in its forms (the client keeps the cookie)."""
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as sock:

@@ -43,7 +43,7 @@ def test_web_writes_and_refusals_are_audited(client, settings):
 
 def test_kg_audit_reads_the_log(runner, settings):
     runner("submit", str(ROOT / "data" / "examples" / "capabilities.csv"), "--partner", "GBR",
-           "--user", "carol")
+           "--user", "carol", "--confirm")
     text = runner("audit").output
     assert "submit" in text and "carol" in text and "accepted" in text
     lines = runner("audit", "--json", "--tail", "1").output.splitlines()

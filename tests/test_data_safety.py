@@ -27,7 +27,7 @@ from kg.namespaces import GRAPH, META_GRAPH
 from kg.settings import ROOT
 from kg.store import GENERATION, Store
 from kg.submissions.history import history, version_triples
-from tests.conftest import free_port, start_server
+from tests.conftest import form_token, free_port, start_server
 
 EXAMPLES = ROOT / "data" / "examples"
 EXAMPLE_TTL = (EXAMPLES / "capabilities.ttl").read_bytes()
@@ -72,6 +72,12 @@ def current(store: Store, partner: str) -> set[str]:
 
 def auth(who: str) -> dict:
     return {"Authorization": f"Bearer {TOKENS[who]}"}
+
+
+def page_post(client, path: str, data: dict, who: str):
+    """Post a page's form as a browser would: with the form's CSRF token."""
+    token = form_token(client, "/submit")
+    return client.post(path, data={**data, "csrf_token": token}, headers=auth(who))
 
 
 def gbr_exercise(identifier: str = "exercise-gbr-radar", date: str = "2026-10-01") -> bytes:
@@ -253,7 +259,7 @@ def test_a_replace_lists_what_it_withdraws_and_waits_for_confirmation(app, clien
     assert confirmed.status_code == 200 and b"Accepted as version 2" in confirmed.data
     store = app.extensions["kg"].store
     assert "skynet-5" not in " ".join(current(store, "GBR"))
-    again = client.post("/submit", headers=auth("GBR"), data={"pending": key, "action": "confirm"})
+    again = page_post(client, "/submit", {"pending": key, "action": "confirm"}, "GBR")
     assert b"expired or is not yours" in again.data  # a confirmation is used once
 
 
@@ -412,7 +418,7 @@ def test_history_diff_and_a_confirmed_rollback_on_the_web(app, client):
     assert "Skynet 5 (5A-5D)" in labels and all(c["kind"] == "removed" for c in diff["changes"])
     html = client.get("/partners/GBR/diff?from=1&to=2", headers=auth("GBR")).data
     assert b"Skynet 5 (5A-5D)" in html
-    ask = client.post("/partners/GBR/rollback", data={"version": "1"}, headers=auth("GBR"))
+    ask = page_post(client, "/partners/GBR/rollback", {"version": "1"}, "GBR")
     assert ask.status_code == 409 and b"Yes, roll back to version 1" in ask.data
     assert history(store, "GBR")[-1].version == 2  # nothing yet
     done = client.post(

@@ -109,17 +109,42 @@ def test_the_endpoint_is_read_only_and_never_calls_out(client, request_):
     assert response.status_code == 400
 
 
-def test_protocol_graphs_must_be_in_the_viewers_dataset(client):
+def test_protocol_graphs_outside_the_viewers_dataset_read_as_empty(client):
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    ok = client.get("/sparql", query_string={"query": count, "default-graph-uri": PUBLIC})
-    assert ok.status_code == 200
-    assert ok.get_json()["results"]["bindings"][0]["n"]["value"] == "151"
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def counted(query: str, **params) -> str:
+        response = client.get("/sparql", query_string={"query": query, **params},
+                              headers=params.pop("headers", {}))
+        assert response.status_code == 200, response.text
+        return response.get_json()["results"]["bindings"][0]["n"]["value"]
+
+    assert counted(count, **{"default-graph-uri": PUBLIC}) == "151"
     for graph in (SECRET, "https://w3id.org/csig/graph/partner/XXX/none"):
-        refused = client.get("/sparql", query_string={"query": count, "named-graph-uri": graph})
-        assert refused.status_code == 400 and refused.text.startswith("graph not available")
+        assert counted(count, **{"default-graph-uri": graph}) == "0"
+        assert counted(named, **{"named-graph-uri": graph}) == "0"
+        assert counted(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> {{ ?s ?p ?o }}") == "0"
     signed_in = client.get("/sparql", query_string={"query": count, "default-graph-uri": SECRET},
                            headers={"Authorization": "Bearer demo-gbr-officer"})
-    assert signed_in.status_code == 200
+    assert signed_in.get_json()["results"]["bindings"][0]["n"]["value"] != "0"
+
+
+def test_the_protocol_dataset_overrides_from(client):
+    text = f"SELECT (COUNT(*) AS ?n) FROM <{SECRET}> {{ ?s ?p ?o }}"
+    response = client.get("/sparql", query_string={"query": text, "default-graph-uri": PUBLIC})
+    assert response.get_json()["results"]["bindings"][0]["n"]["value"] == "151"
+
+
+@pytest.mark.parametrize("request_", [
+    {"query_string": [("query", "ASK {}"), ("query", "SELECT * {}")]},
+    {"query_string": {"query": "ASK {}"}, "data": "SELECT * {}", "method": "POST",
+     "content_type": "application/sparql-query"},
+    {"data": "ASK {}".encode("utf-16"), "method": "POST",
+     "content_type": "application/sparql-query; charset=UTF-16"},
+    {"data": b"ASK { ?s ?p '\xff' }", "method": "POST", "content_type": "application/sparql-query"},
+])
+def test_ambiguous_or_non_utf8_requests_are_400(client, request_):
+    assert client.open("/sparql", **request_).status_code == 400
 
 
 def test_a_signed_in_viewer_queries_their_own_dataset(client):

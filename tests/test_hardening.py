@@ -74,10 +74,14 @@ def ssrf_requests(url: str) -> list[tuple[str, dict]]:
 def test_no_request_reaches_a_listener(client, listener):
     url = f"http://127.0.0.1:{listener.port}/x"
     for path, form in ssrf_requests(url):
-        response = client.post(path, data=form)
+        accept = "text/turtle" if "DESCRIBE" in str(form) else "application/sparql-results+json"
+        response = client.post(path, data=form, headers={"Accept": accept})
         assert response.status_code in (200, 400), (form, response.status_code)
-        if "SERVICE" in str(form) or "LOAD" in str(form) or "FROM" in str(form):
+        if "SERVICE" in str(form) or "LOAD" in str(form):
             assert response.status_code == 400, form
+        elif "FROM" in str(form) or "graph-uri" in str(form):  # an outside graph reads as empty
+            assert response.status_code == 200 and not response.get_json()["results"][
+                "bindings"], form
     context = f'{{"@context": "{url}", "@id": "https://w3id.org/csig/id/x"}}'
     response = client.post("/api/submissions/validate?name=x.jsonld", data=context,
                            headers={"Content-Type": "application/ld+json"})
@@ -175,3 +179,81 @@ def test_oversized_requests_are_413(limited_app):
                           data=b"x" * 30000, headers={"Content-Type": "text/turtle",
                                                       "Authorization": "Bearer demo-gbr-officer"})
     assert response.status_code == 413
+
+
+@pytest.fixture()
+def fair_app(tmp_path, store_path):
+    from kg.settings import ROOT
+    from kg.web import create_app
+
+    app = create_app(load_settings({"store": str(store_path), "content": str(ROOT),
+                                    "audit_log": str(tmp_path / "audit.log"),
+                                    "query_timeout": "6", "query_slots": "2",
+                                    "query_workers": "8"}))
+    yield app
+    app.extensions.clear()
+
+
+def get_as(base: str, query: str, token: str | None = None) -> tuple[int, dict]:
+    url = f"{base}/sparql?{urllib.parse.urlencode({'query': query})}"
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=30) as response:
+            response.read()
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers)
+
+
+def running(app) -> int:
+    from kg.web.fairness import EXTENSION
+
+    slots = app.extensions.get(EXTENSION)
+    return sum(len(v) for v in slots._running.values()) if slots else 0
+
+
+def in_flight(base: str, app, tokens: list, label: str) -> list[threading.Thread]:
+    """Start one runaway query per token and wait until all of them run."""
+    outcomes: list = []
+    threads = [threading.Thread(target=lambda t=t, i=i: outcomes.append(
+        get_as(base, f"{RUNAWAY} # {label} {i}", t))) for i, t in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    for _ in range(100):
+        if running(app) >= len(tokens):
+            break
+        time.sleep(0.05)
+    assert running(app) >= len(tokens)
+    return threads
+
+
+def test_a_fast_query_is_answered_beside_six_runaway_queries(fair_app):
+    """With six runaway queries in flight (six viewers), a short query is answered at once.
+
+    (The race that held a short query back until the runaways' time limit is tested in
+    tests/test_isolation.py, at the worker.)
+    """
+    tokens = ["demo-usa-planner", "demo-gbr-officer", "demo-fra-officer", "demo-deu-officer",
+              "demo-jpn-officer", "demo-nzl-officer"]
+    with serving(fair_app) as base:
+        assert get_as(base, "ASK { ?s ?p ?o }")[0] == 200
+        threads = in_flight(base, fair_app, tokens, "six")
+        time.sleep(0.6)  # long enough for the runaways to count as heavy
+        status, _ = get_as(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }")
+        still = [t.is_alive() for t in threads]
+        for thread in threads:
+            thread.join()
+    assert status == 200
+    assert all(still), "the short query was answered only after the runaways ended"
+
+
+def test_excess_queries_from_one_viewer_get_429(fair_app):
+    with serving(fair_app) as base:
+        threads = in_flight(base, fair_app, [None, None], "mine")
+        status, headers = get_as(base, f"{RUNAWAY} # third")
+        other, _ = get_as(base, "ASK { ?s ?p ?o }", "demo-gbr-officer")
+        for thread in threads:
+            thread.join()
+    assert status == 429 and int(headers["Retry-After"]) >= 1
+    assert other == 200

@@ -6,6 +6,7 @@ import pytest
 
 from kg.settings import ROOT
 from kg.web.openapi import ROUTES
+from tests.conftest import form_token
 
 GBR = {"Authorization": "Bearer demo-gbr-officer"}
 NZL = {"Authorization": "Bearer demo-nzl-officer"}
@@ -80,11 +81,12 @@ def test_signed_in_officer_sees_releasable_exercise_records(client):
 
 
 def test_session_sign_in_changes_what_pages_show(client):
-    response = client.post("/signin", data={"token": "demo-gbr-officer"})
+    response = client.post("/signin", data={"token": "demo-gbr-officer",
+                                            "csrf_token": form_token(client)})
     assert response.status_code == 302
     page = client.get("/id/nation/GBR").get_data(as_text=True)
     assert EXERCISE in page and "gbr-officer" in page
-    client.post("/signout")
+    client.post("/signout", data={"csrf_token": form_token(client, "/")})
     assert EXERCISE not in client.get("/id/nation/GBR").get_data(as_text=True)
 
 

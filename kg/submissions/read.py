@@ -11,7 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.submissions.tabular import rows_of_csv, rows_of_xlsx, triples_of_rows
+from kg.submissions.tabular import rows_of_csv, triples_of_rows
+from kg.submissions.workbook import rows_of_xlsx
 
 FORMATS = {
     ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv", ".xlsx": "xlsx",

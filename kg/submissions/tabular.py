@@ -62,28 +62,11 @@ def rows_of_csv(text: str, name: str) -> list[tuple[int, dict]]:
         raise KGError(f"{name}: row {last + 1}: not valid CSV: {err}") from err
     if not table:
         raise KGError(f"{name}: empty file; expected a header row: {','.join(COLUMN_NAMES)}")
-    return _rows(table, numbers, name)
+    return table_rows(table, numbers, name)
 
 
-def rows_of_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
-    """Return (row number, row) pairs from the first sheet of a workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many types for a damaged file
-        raise KGError(f"{name}: not a readable .xlsx workbook: {err}") from err
-    sheet = book.worksheets[0]
-    table, numbers = [], []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        cells = ["" if v is None else str(v).strip() for v in values]
-        if any(cells):
-            table.append(cells)
-            numbers.append(number)
-    return _rows(table, numbers, name)
-
-
-def _rows(table: list[list[str]], numbers: list[int], name: str) -> list[tuple[int, dict]]:
+def table_rows(table: list[list[str]], numbers: list[int], name: str) -> list[tuple[int, dict]]:
+    """Return (row number, row) pairs from a header row and data rows, checking the columns."""
     header = [h.strip().lower() for h in table[0]]
     unknown = [h for h in header if h and h not in COLUMN_NAMES]
     if unknown:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from kg.settings import Settings, load_settings
@@ -19,7 +21,22 @@ def create_app(settings: Settings | dict | None = None) -> Flask:
     app.extensions["kg"] = State.open(settings)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
+    from kg.web.csrf import protect
+
+    protect(app, settings["secure_cookies"])
+    warn_if_exposed(settings)
     return app
+
+
+def warn_if_exposed(settings: Settings) -> None:
+    """Log loudly when the query workers of an embedded store cannot leave the network."""
+    if settings["store"].startswith("sparql+"):
+        return
+    from kg.worker import isolation_warning
+
+    warning = isolation_warning()
+    if warning:
+        logging.getLogger(__name__).warning(warning)
 
 
 def blueprints() -> list:

@@ -11,6 +11,8 @@ from kg.errors import KGError
 from kg.results import term_json
 from kg.sparql import QueryResult
 from kg.web.auth import current_dataset
+from kg.web.endpoint import viewer_key
+from kg.web.fairness import Busy, fairly
 from kg.web.pages import answer
 from kg.web.state import state
 
@@ -87,10 +89,14 @@ def editor():
     """Edit and run a SPARQL query on the viewer's dataset; results with downloads."""
     chosen = {e["name"]: e for e in examples()}.get(request.args.get("example", ""))
     text = request.values.get("query") or (chosen["query"] if chosen else EXAMPLES[0][2])
-    result, error = None, ""
+    result, error, status = None, "", 200
     if "query" in request.values:
         try:
-            result = table(state().query(text, current_dataset()))
+            dataset = current_dataset()
+            result = table(fairly(viewer_key(), lambda: state().query(text, dataset)))
+        except Busy as err:
+            error, status = str(err), 429
         except KGError as err:
             error = str(err)
-    return answer("editor.html", query=text, examples=examples(), result=result, error=error)
+    page = answer("editor.html", query=text, examples=examples(), result=result, error=error)
+    return page, status

@@ -7,10 +7,11 @@ import re
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
-from kg.sparql import QueryError, QueryResult
+from kg.sparql import EMPTY_GRAPH, QueryError, QueryResult
 from kg.store import Dataset
-from kg.web.auth import current_dataset
+from kg.web.auth import current_dataset, current_user
 from kg.web.cache import kept_today
+from kg.web.fairness import Busy, fairly
 from kg.web.negotiation import negotiate
 from kg.web.state import state
 from kg.worker import QueryTimeout
@@ -46,47 +47,87 @@ class ProtocolError(Exception):
 
 
 def params() -> tuple[str, list[str], list[str]]:
-    """Return the query text and the protocol's default and named graph IRIs."""
+    """Return the query text and the protocol's default and named graph IRIs.
+
+    The protocol allows one query per request: two `query` parameters (or a query in the
+    URL beside one in the body) are a 400, as is a body that is not UTF-8.
+    """
+    texts = request.args.getlist("query")
+    form = request.form if request.method == "POST" else {}
+    if "update" in request.args or "update" in form:
+        raise ProtocolError("updates are not accepted: this endpoint is read-only")
     if request.method == "POST":
         kind = (request.mimetype or "").lower()
-        if kind == "application/sparql-update" or "update" in request.form:
+        if kind == "application/sparql-update":
             raise ProtocolError("updates are not accepted: this endpoint is read-only")
+        _require_utf8()
         if kind == "application/sparql-query":
-            text = request.get_data(as_text=True)
+            texts = [_utf8(request.get_data())] + texts
         elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            text = request.form.get("query", "")
+            texts = form.getlist("query") + texts
         else:
             raise ProtocolError(f"unsupported request type {kind or '(none)'}: send "
                                 "application/sparql-query or a form with query=")
-    else:
-        text = request.args.get("query", "")
-    source = request.form if request.method == "POST" and request.form else request.args
-    defaults = source.getlist("default-graph-uri") or request.args.getlist("default-graph-uri")
-    named = source.getlist("named-graph-uri") or request.args.getlist("named-graph-uri")
-    return text, defaults, named
+    if len(texts) > 1:
+        raise ProtocolError(f"one query per request: this request has {len(texts)}")
+    defaults = request.args.getlist("default-graph-uri") + (
+        form.getlist("default-graph-uri") if form else [])
+    named = request.args.getlist("named-graph-uri") + (
+        form.getlist("named-graph-uri") if form else [])
+    return (texts[0] if texts else ""), defaults, named
 
 
-def protocol_dataset(defaults: list[str], named: list[str]) -> Dataset:
-    """Return the dataset the request names, only from graphs of the viewer's dataset."""
-    mine = current_dataset()
+def _require_utf8() -> None:
+    """Refuse a request body declared in another encoding than UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower().replace("_", "-")
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(f"the request is {charset}: SPARQL requests must be UTF-8")
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ProtocolError(f"the query is not valid UTF-8: {err}") from None
+
+
+def protocol_dataset(defaults: list[str], named: list[str]) -> Dataset | None:
+    """Return the dataset the request names, or None when it names none.
+
+    Only graphs of the viewer's dataset are used; any other graph named, hidden or missing
+    alike, is an empty graph, as if it had no statements.
+    """
     if not defaults and not named:
-        return mine
-    for graph in defaults + named:
-        if graph not in mine.named:
-            raise ProtocolError(f"graph not available: <{graph}>")
-    return Dataset(tuple(defaults), tuple(named))
+        return None
+    seen = set(current_dataset().named)
+    default = tuple(dict.fromkeys(g for g in defaults if g in seen))
+    return Dataset(default or (EMPTY_GRAPH,), tuple(dict.fromkeys(g for g in named if g in seen)))
 
 
-def answer(text: str, dataset: Dataset) -> QueryResult:
+def viewer_key() -> str:
+    """Return who runs a query, for fair service: a user, or an anonymous client address."""
+    user = current_user()
+    return f"user:{user.name}" if user else f"anonymous@{request.remote_addr or '-'}"
+
+
+def answer(text: str, dataset: Dataset | None) -> QueryResult:
     """Run a query in a time-limited worker; keep small answers until the store changes.
 
     A kept answer was computed by the worker for the same text on the same dataset and store
-    generation, so the refusals, the time limit and the row cap all applied to it.
+    generation, so the refusals, the time limit and the row cap all applied to it. A dataset
+    named by the protocol overrides the query's FROM and FROM NAMED.
     """
+    honour_from = dataset is None
+    dataset = dataset or current_dataset()
+    viewer = viewer_key()
+
+    def run() -> QueryResult:
+        return fairly(viewer, lambda: state().query(text, dataset, honour_from=honour_from))
+
     if VOLATILE.search(text):
-        return state().query(text, dataset)
+        return run()
     cap = state().settings["row_cap"]  # the answer depends on the cap it was cut at
-    return kept_today(dataset, "sparql", (text, cap), lambda: state().query(text, dataset),
+    return kept_today(dataset, "sparql", (text, cap, honour_from), run,
                       keep=lambda r: len(r.triples if r.form == "graph" else r.rows) <= KEPT_ROWS)
 
 
@@ -135,6 +176,10 @@ def sparql():
         result = answer(text, protocol_dataset(defaults, named))
     except (ProtocolError, QueryError) as err:
         return plain(400, str(err))
+    except Busy as err:
+        response = plain(429, str(err))
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response
     except QueryTimeout as err:
         return plain(503, str(err))
     media = media_for(result)

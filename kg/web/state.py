@@ -22,13 +22,21 @@ class State:
     users: dict[str, User]
     context: Context
 
-    def query(self, text: str, dataset, bindings=None):
-        """Run a read-only query with the row cap and a time limit that really stops it."""
+    def query(self, text: str, dataset, bindings=None, honour_from: bool = True):
+        """Run a read-only query with the row cap and a time limit that really stops it.
+
+        With `honour_from` false the query's FROM / FROM NAMED are ignored (the SPARQL
+        protocol named the dataset).
+        """
+        from functools import partial
+
+        from kg.sparql import run_query
         from kg.worker import run_limited
 
         return run_limited(self.store, text, dataset, bindings,
                            int(self.settings.number("row_cap")),
-                           self.settings.number("query_timeout"))
+                           self.settings.number("query_timeout"),
+                           partial(run_query, honour_from=honour_from))
 
     @classmethod
     def open(cls, settings: Settings) -> State:
