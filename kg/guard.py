@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes_re, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 from kg.errors import KGError
 
@@ -88,6 +89,7 @@ class Inspection:
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
     refused: str = ""
+    graph_iris: tuple[str, ...] = ()  # the IRIs of its `GRAPH <iri> { … }` patterns
 
 
 def canonical(text: str) -> str:
@@ -150,7 +152,10 @@ def _inspect(text: str) -> Inspection:
             named.append(names.resolve(clause["named"]))
         else:
             froms.append(names.resolve(clause["default"]))
-    return Inspection(source, FORMS[query.name], tuple(froms), tuple(named))
+    graphs = tuple(dict.fromkeys(names.resolve(node["term"])
+                                 for node in _nodes(query, "GraphGraphPattern")
+                                 if not isinstance(node["term"], Variable)))
+    return Inspection(source, FORMS[query.name], tuple(froms), tuple(named), graph_iris=graphs)
 
 
 def _update_operation(source: str) -> str:
@@ -175,16 +180,20 @@ def _message(err: Exception) -> str:
 
 def _contains(node, name: str) -> bool:
     """Return whether a parse tree holds a node called `name` anywhere."""
+    return next(_nodes(node, name), None) is not None
+
+
+def _nodes(node, name: str):
+    """Yield every node of a parse tree called `name`."""
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, CompValue):
             if item.name == name:
-                return True
+                yield item
             stack.extend(item.values())
         elif isinstance(item, list | tuple | ParseResults):
             stack.extend(item)
-    return False
 
 
 @dataclass

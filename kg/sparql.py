@@ -15,6 +15,7 @@ from kg.namespaces import GRAPH
 from kg.store import Dataset, Store
 
 __all__ = ["QueryError", "QueryResult", "bind", "collect", "run_query", "scoped_dataset"]
+PARTNER = GRAPH + "partner/"
 EMPTY_GRAPH = GRAPH + "empty"  # a graph no one writes: what a FROM of an unseen graph reads
 # The base IRI of a query that declares none (the protocol lets the service choose one), so a
 # relative IRI such as <s> means the same on every surface; a query's own BASE overrides it.
@@ -33,6 +34,44 @@ class QueryResult:
     truncated: bool = False
 
 
+def seen_graphs(graphs, dataset: Dataset) -> tuple[str, ...]:
+    """Return the graphs of `graphs` in the viewer's dataset, in order, once each.
+
+    A partner's Graph Store name (`…/graph/partner/P`) stands for P's marking graphs the
+    viewer may see (`…/graph/partner/P/KEY`): the graphs its data is kept in.
+    """
+    seen, found = set(dataset.named), []
+    for graph in graphs:
+        if graph in seen:
+            found.append(graph)
+        elif partner_alias(graph):
+            found += sorted(g for g in seen if g.startswith(graph + "/"))
+    return tuple(dict.fromkeys(found))
+
+
+def partner_alias(graph: str) -> bool:
+    """Return whether an IRI is a partner's Graph Store name rather than a stored graph.
+
+    >>> partner_alias(GRAPH + "partner/GBR"), partner_alias(GRAPH + "partner/GBR/us-u")
+    (True, False)
+    """
+    code = graph.removeprefix(PARTNER)
+    return graph.startswith(PARTNER) and bool(code) and "/" not in code
+
+
+def where_kept(text: str) -> list[str]:
+    """Return the partner Graph Store names a query's `GRAPH <…>` patterns use, if any.
+
+    No graph has such a name, so the pattern matches nothing; the endpoint points to where
+    the data is.
+    """
+    try:
+        return [g for g in inspect(f"BASE <{QUERY_BASE}> {text}").graph_iris
+                if partner_alias(g)]
+    except QueryError:
+        return []
+
+
 def scoped_dataset(inspection: Inspection, dataset: Dataset, honour_from: bool = True) -> Dataset:
     """Honour FROM / FROM NAMED within the viewer's dataset; any other graph reads as empty.
 
@@ -42,10 +81,8 @@ def scoped_dataset(inspection: Inspection, dataset: Dataset, honour_from: bool =
     """
     if not honour_from or not (inspection.from_graphs or inspection.from_named):
         return dataset
-    seen = set(dataset.named)
-    default = tuple(dict.fromkeys(g for g in inspection.from_graphs if g in seen))
-    named = tuple(dict.fromkeys(g for g in inspection.from_named if g in seen))
-    return Dataset(default or (EMPTY_GRAPH,), named)
+    default = seen_graphs(inspection.from_graphs, dataset)
+    return Dataset(default or (EMPTY_GRAPH,), seen_graphs(inspection.from_named, dataset))
 
 
 def run_query(store: Store, text: str, dataset: Dataset, bindings: dict | None = None,

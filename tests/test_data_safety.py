@@ -189,10 +189,11 @@ def test_an_empty_file_is_refused_on_the_web_and_the_graph_store(name, app, clie
     )
     assert api.status_code == 422
     assert "holds no capabilities" in json.dumps(api.get_json())
-    page = client.post(
+    page = page_post(
+        client,
         "/submit",
-        data={"file": (io.BytesIO(data), name), "partner": "GBR", "action": "accept"},
-        headers=auth("GBR"),
+        {"file": (io.BytesIO(data), name), "partner": "GBR", "action": "accept"},
+        "GBR",
     )
     assert page.status_code == 422 and b"holds no capabilities" in page.data
     gsp = client.put(
@@ -244,18 +245,17 @@ def test_a_replace_lists_what_it_withdraws_and_waits_for_confirmation(app, clien
         GBR_GRAPH, data=EXAMPLE_TTL, headers={**auth("GBR"), "Content-Type": "text/turtle"}
     )
     assert gsp.status_code == 409
-    page = client.post(
+    page = page_post(
+        client,
         "/submit",
-        headers=auth("GBR"),
-        data={"file": (io.BytesIO(csv), "capabilities.csv"), "partner": "GBR", "action": "accept"},
+        {"file": (io.BytesIO(csv), "capabilities.csv"), "partner": "GBR", "action": "accept"},
+        "GBR",
     )
     assert page.status_code == 200 and b"Skynet 5 (5A-5D)" in page.data
     assert b"Replace and withdraw 6" in page.data
     assert store_print(app) == before
     key = page.data.split(b'name="pending" value="')[1].split(b'"')[0].decode()
-    confirmed = client.post(
-        "/submit", headers=auth("GBR"), data={"pending": key, "action": "confirm"}
-    )
+    confirmed = page_post(client, "/submit", {"pending": key, "action": "confirm"}, "GBR")
     assert confirmed.status_code == 200 and b"Accepted as version 2" in confirmed.data
     store = app.extensions["kg"].store
     assert "skynet-5" not in " ".join(current(store, "GBR"))
@@ -421,9 +421,7 @@ def test_history_diff_and_a_confirmed_rollback_on_the_web(app, client):
     ask = page_post(client, "/partners/GBR/rollback", {"version": "1"}, "GBR")
     assert ask.status_code == 409 and b"Yes, roll back to version 1" in ask.data
     assert history(store, "GBR")[-1].version == 2  # nothing yet
-    done = client.post(
-        "/partners/GBR/rollback", data={"version": "1", "confirm": "yes"}, headers=auth("GBR")
-    )
+    done = page_post(client, "/partners/GBR/rollback", {"version": "1", "confirm": "yes"}, "GBR")
     assert done.status_code == 302
     assert history(store, "GBR")[-1].note == "rollback to version 1"
     assert current(store, "GBR") == {str(t) for t in version_triples(store, "GBR", 1)}
@@ -663,3 +661,31 @@ def test_a_store_accepted_before_owners_were_kept_learns_them(context, fresh_sto
     outcome = submit(fresh_store, stolen, context, "GBR", "test", "merge")
     assert outcome.acceptance is None
     assert any("belongs to another partner" in f.message for f in outcome.report.findings)
+
+
+def test_a_partners_graph_store_name_reads_its_marking_graphs_in_sparql(client):
+    alias = f"{PARTNER}GBR"
+    count = f"SELECT (COUNT(*) AS ?n) FROM <{alias}> WHERE {{ ?s ?p ?o }}"
+
+    def ask(query: str, who: str | None = None, **params):
+        headers = auth(who) if who else {}
+        return client.get("/sparql", query_string={"query": query, **params}, headers=headers)
+
+    for who in (None, "GBR"):
+        body = client.get(
+            GBR_GRAPH, headers={"Accept": "application/n-triples", **(auth(who) if who else {})}
+        ).data
+        stored = len([line for line in body.decode().splitlines() if line.strip()])
+        answered = ask(count, who).get_json()["results"]["bindings"][0]["n"]["value"]
+        assert int(answered) == stored, who  # the same statements as the Graph Store's GET
+    named = ask(
+        f"SELECT DISTINCT ?g FROM NAMED <{alias}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "GBR"
+    ).get_json()["results"]["bindings"]
+    assert {b["g"]["value"].rsplit("/", 1)[0] for b in named} == {alias} and len(named) == 2
+    by_protocol = ask(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "GBR", **{"default-graph-uri": alias}
+    )
+    assert by_protocol.get_json()["results"]["bindings"][0]["n"]["value"] == answered
+    pointed = ask(f"SELECT * WHERE {{ GRAPH <{alias}> {{ ?s ?p ?o }} }}")
+    assert pointed.get_json()["results"]["bindings"] == []
+    assert f"</graphs?graph={alias}>" in pointed.headers["Link"]

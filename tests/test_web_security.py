@@ -45,7 +45,7 @@ def test_a_cross_site_upload_with_the_session_changes_nothing(client, app):
     signed_in(client)
     before = versions(client)
     token = form_token(client, "/submit")
-    upload = {"action": "accept", "partner": "GBR", "csrf_token": token,
+    upload = {"action": "accept", "partner": "GBR", "csrf_token": token, "mode": "merge",
               "file": (__import__("io").BytesIO(CSV), "capabilities.csv")}
     refused = client.post("/submit", data=upload, headers=EVIL,
                           content_type="multipart/form-data")

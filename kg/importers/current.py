@@ -95,7 +95,8 @@ def names_index(caps: dict[str, Capability]) -> dict[str, list[Capability]]:
 def from_file(path: Path, partner: str, context) -> Current:
     """Read the partner's current submission file (Turtle, JSON-LD, CSV or XLSX)."""
     from kg.submissions import read
-    from kg.submissions.tabular import rows_of_csv, rows_of_xlsx
+    from kg.submissions.tabular import rows_of_csv
+    from kg.submissions.workbook import rows_of_xlsx
 
     source = read(path, context)
     rows = None

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
-from kg.sparql import EMPTY_GRAPH, QueryError, QueryResult
+from kg.sparql import EMPTY_GRAPH, QueryError, QueryResult, seen_graphs, where_kept
 from kg.store import Dataset
 from kg.web.auth import current_dataset, current_user
 from kg.web.cache import kept_today
@@ -99,9 +99,9 @@ def protocol_dataset(defaults: list[str], named: list[str]) -> Dataset | None:
     """
     if not defaults and not named:
         return None
-    seen = set(current_dataset().named)
-    default = tuple(dict.fromkeys(g for g in defaults if g in seen))
-    return Dataset(default or (EMPTY_GRAPH,), tuple(dict.fromkeys(g for g in named if g in seen)))
+    mine = current_dataset()
+    default = seen_graphs(defaults, mine)
+    return Dataset(default or (EMPTY_GRAPH,), seen_graphs(named, mine))
 
 
 def viewer_key() -> str:
@@ -186,4 +186,9 @@ def sparql():
     if media is None:
         return plain(406, "not acceptable: results are available as " +
                      ", ".join(GRAPH_TYPES if result.form == "graph" else RESULT_TYPES))
-    return serialise(result, media)
+    response = serialise(result, media)
+    for graph in where_kept(text):  # `GRAPH <…/partner/P>` names no graph: say where P's is
+        response.headers.add("Link", f'</graphs?graph={graph}>; rel="alternate"; '
+                             f'title="{graph} is kept in one graph per marking: '
+                             f'FROM NAMED <{graph}> with GRAPH ?g reads them"')
+    return response
