@@ -46,17 +46,17 @@ def export(
     since_name: str = "--since",
 ) -> Exported:
     """Write the package for viewer `spec` to `out` (incremental after the package `since`)."""
-    viewer = viewer_for(store, spec)
-    names = sorted(visible_graphs(store, viewer))
     previous = _previous(since, since_name, key, spec) if since is not None else None
-    texts, state = {}, {}
-    for name in names:
-        text = graph_text(store, name)
-        state[name] = digest(text)
-        if previous is None or previous[0].state.get(name) != state[name]:
-            texts[name] = text
-    created = timestamp()
-    entries, members = _entries(store, texts, created)
+    with store.lock:  # one moment of the store: no acceptance lands between two graphs
+        names = sorted(visible_graphs(store, viewer_for(store, spec)))
+        texts, state = {}, {}
+        for name in names:
+            text = graph_text(store, name)
+            state[name] = digest(text)
+            if previous is None or previous[0].state.get(name) != state[name]:
+                texts[name] = text
+        created = timestamp()
+        entries, members = _entries(store, texts, created)
     manifest = Manifest(
         id=f"urn:uuid:{uuid.uuid4()}",
         created=created,

@@ -39,6 +39,14 @@ SOURCES = (
 SELECT ?g ?v ?p WHERE { ?g csig:sourceVersion ?v ; csig:importedFrom ?p .
   FILTER(STRSTARTS(STR(?g), ?_prefix)) }"""
 )
+PACKAGES = (
+    sparql_prefixes(("csig", "prov"))
+    + """
+SELECT ?p ?signer ?viewer ?created WHERE {
+  ?p a csig:ReleasePackage ; csig:signedBy ?signer ; csig:releasedTo ?viewer ;
+     prov:generatedAtTime ?created .
+} ORDER BY DESC(?created)"""
+)
 PARTNER = (
     sparql_prefixes(("csig",))
     + """
@@ -64,6 +72,19 @@ def last_package(store, signer: str, viewer: str) -> Imported | None:
     row = rows[0]
     state = dict(reversed(line.split(" ", 1)) for line in row["state"].value.splitlines())
     return Imported(row["p"].value, row["sha"].value, state, row["created"].value)
+
+
+def imported_packages(store) -> list[dict[str, str]]:
+    """Return every package this store imported, newest first: id, signer, viewer, created."""
+    return [
+        {
+            "id": r["p"].value,
+            "signer": r["signer"].value,
+            "viewer": r["viewer"].value,
+            "created": r["created"].value,
+        }
+        for r in store.select(PACKAGES, META)
+    ]
 
 
 def imported_before(store, package: str) -> bool:
