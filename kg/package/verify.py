@@ -61,12 +61,12 @@ def verify(data: bytes, name: str, trusted: list[str], store) -> Verified:
     _check_state(manifest, name)
     graphs, labels = {}, {}
     for entry in manifest.graphs:
+        _check_name(entry, name)
         graphs[entry.name], labels[entry.name] = _read_entry(members, entry, name)
     checking = checking_store(manifest, graphs, store, name)
     viewer = viewer_for(checking, manifest.viewer)
     known, coalitions = levels(checking), viewer_coalitions(checking, viewer)
     for entry in manifest.graphs:
-        _check_name(entry, name)
         if entry.kind == "partner":
             _check_partner(entry, graphs[entry.name], known, viewer, coalitions, name)
         _check_label(entry, labels[entry.name], manifest.created, known, name)
