@@ -110,10 +110,9 @@ def verify_command(trusted: tuple[str, ...], package_file: Path) -> None:
     """Check PACKAGE (signature, hashes, labels, markings, audience) without importing it."""
     from kg.package.keys import fingerprint
 
-    try:
-        done = _verified(package_file, trusted, open_store())
-    except KGError as err:
-        click.echo(f"refused: {err}")
+    done, refusal = _attempt(lambda: _verified(package_file, trusted, open_store()))
+    if refusal:
+        click.echo(f"refused: {refusal}")
         sys.exit(1)
     manifest = done.manifest
     trust = (
@@ -162,12 +161,14 @@ def import_command(trusted, keep_local, replace_local, confirm, user, package_fi
         raise KGError("name the sending store's public key: --trust PUBLIC_KEY")
     store = open_store()
     codes = _codes(keep_local), _codes(replace_local)
-    try:
-        verified = _verified(package_file, trusted, store)
-        outcome = import_package(store, verified, user, *codes, confirm=confirm)
-    except KGError as err:
-        _audit("package", "refused", "", f"{package_file}: {err}", user)
-        click.echo(f"refused, nothing was imported: {err}")
+    verified, refusal = _attempt(lambda: _verified(package_file, trusted, store))
+    if not refusal:
+        outcome, refusal = _attempt(
+            lambda: import_package(store, verified, user, *codes, confirm=confirm)
+        )
+    if refusal:
+        _audit("package", "refused", "", f"{package_file}: {refusal}", user)
+        click.echo(f"refused, nothing was imported: {refusal}")
         sys.exit(1)
     viewer = verified.manifest.viewer
     if outcome.pending:
@@ -176,6 +177,17 @@ def import_command(trusted, keep_local, replace_local, confirm, user, package_fi
         sys.exit(1)
     _audit("package", "imported", viewer, f"{package_file} {outcome.package}", user)
     _imported(package_file, verified.manifest, outcome)
+
+
+def _attempt(work):
+    """Return (result, None), or (None, the refusal) when `work` raises a KGError.
+
+    The refusal is kept as text: an exception kept alive would keep the store open.
+    """
+    try:
+        return work(), None
+    except KGError as err:
+        return None, str(err)
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
