@@ -63,13 +63,3 @@ def spec_of(user: User | None) -> str:
     if not code or not user.clearance:
         raise KGError(f"user {user.name} has no nation or organisation and clearance")
     return f"{code}@{user.clearance}"
-
-
-def same(one: Viewer, other: Viewer) -> bool:
-    """Return whether two viewers see alike (name and roles aside)."""
-    return (one.nation, one.organisation, one.clearance, one.anonymous) == (
-        other.nation,
-        other.organisation,
-        other.clearance,
-        other.anonymous,
-    )

@@ -20,6 +20,7 @@ from kg.package import records
 from kg.package.canonical import digest, graph_text
 from kg.package.manifest import Manifest
 from kg.package.verify import BASE, Verified
+from kg.store import Store
 from kg.submissions.accept import stage
 from kg.submissions.history import history, version_triples
 from kg.submissions.modes import Withdrawal, compose
@@ -93,15 +94,30 @@ def import_package(
         }
         written, dropped = _stage_base(store, verified, last, plan)
         plan.lines += records.package_lines(manifest, verified.manifest_sha256)
+        _commit(store, plan)
+    kept = tuple(sorted(p for p in local if p in keep_local))
+    return Outcome(manifest.id, versions, written, dropped, kept)
+
+
+def _commit(store, plan: Plan) -> None:
+    """Write the plan in one transaction; an empty on-disk store is filled in bulk.
+
+    As `kg init` does for a new store (kg.build): in an empty store no one reads the graphs
+    being written, and only the final update, which stays one transaction, commits them.
+    """
+    bulk = isinstance(store, Store) and store.path is not None and not store.graphs()
+    store.bulk = store.bulk or bulk
+    try:
         store.replace(
             plan.graphs,
             drop=plan.drop,
             fresh=plan.fresh,
             update=" ;\n".join([*plan.updates, records.insert(plan.lines)]),
         )
-        store.flush()
-    kept = tuple(sorted(p for p in local if p in keep_local))
-    return Outcome(manifest.id, versions, written, dropped, kept)
+    finally:
+        if bulk:
+            store.bulk = False
+    store.flush()
 
 
 def _check_chain(store, verified: Verified, last: records.Imported | None) -> None:
