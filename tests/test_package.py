@@ -96,7 +96,7 @@ def test_isomorphic_graphs_have_one_canonical_text_and_hash():
     [
         b'<http://b> <http://p> "1" .\n<http://a> <http://p> "1" .\n',  # not sorted
         b'<http://a> <http://p> "1" .\n<http://a> <http://p> "1" .\n',  # a statement twice
-        b'<http://a> <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#string> .\n',  # not written so
+        b'<http://a> <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#string> .\n',  # long form
         b'_:x <http://p> "1" .\n',  # a blank node not canonically labelled
         b'<http://a> <http://p> "1" .',  # no final newline
         b"<http://a> <http://p> .\n",  # not N-Triples
