@@ -311,5 +311,6 @@ from kg import (  # noqa: E402,F401  (registers their commands)
     cli_analysis,
     cli_data,
     cli_import,
+    cli_package,
     cli_submissions,
 )

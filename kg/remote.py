@@ -87,6 +87,10 @@ class RemoteStore:
             raise KGError(f"<{graph}>: read {len(found)} of {total} statements (row limit?)")
         return list(found.values())
 
+    def ntriples(self, graph: str) -> bytes:
+        """Return one named graph as N-Triples text."""
+        return ox.serialize(self.triples(graph), format=ox.RdfFormat.N_TRIPLES) or b""
+
     def count(self, graph: str | None = None) -> int:
         """Return the number of quads in one graph, or in all the project's graphs."""
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else f"GRAPH ?g {{ ?s ?p ?o }} {OURS}"

@@ -87,6 +87,10 @@ class Store:
         quads = self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         return [q.triple for q in quads]
 
+    def ntriples(self, graph: str) -> bytes:
+        """Return one named graph as N-Triples text, without building Python objects."""
+        return self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
     def count(self, graph: str | None = None) -> int:
         """Return the number of quads in one graph, or in the whole store."""
         name = ox.NamedNode(graph) if graph else None

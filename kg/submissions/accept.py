@@ -69,6 +69,17 @@ def marking_of(triples: list[ox.Triple], ranks: dict[str, int]) -> Marking:
     )
 
 
+@dataclass(frozen=True)
+class Staged:
+    """A planned acceptance: what one `Store.replace` must write, drop and run to commit it."""
+
+    graphs: dict[str, list]
+    drop: list[str]
+    update: str
+    fresh: list[str]
+    acceptance: Acceptance
+
+
 def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
            partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
            note: str = "", mode: str = "replace") -> Acceptance:
@@ -77,6 +88,16 @@ def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
     `report` is the validation of what was submitted; the version's own counts are taken from
     `triples`, which differ from the submission in a merge, a withdrawal or a rollback.
     """
+    staged = stage(store, triples, report, partner, partner_iri, user, ranks, sha256, note, mode)
+    store.replace(staged.graphs, drop=staged.drop, update=staged.update, fresh=staged.fresh)
+    store.flush()
+    return staged.acceptance
+
+
+def stage(store: Store, triples: list[ox.Triple], report: Report, partner: str,
+          partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
+          note: str = "", mode: str = "replace") -> Staged:
+    """Plan `accept` without writing, so that several acceptances can commit as one."""
     if not report.conforms:
         raise KGError(f"{report.source}: does not conform; nothing was changed")
     groups = split_by_marking(triples, ranks)
@@ -93,10 +114,9 @@ def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
     if owned := ownership_update(partner_iri, triples):
         update += " ;\n" + owned
     fresh = [*history, *(current if not old else ())]  # read by no one until committed
-    store.replace({**current, **history}, drop=[g for g in old if g not in current],
-                  update=update, fresh=fresh)
-    store.flush()
-    return Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
+    acceptance = Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
+    return Staged({**current, **history}, [g for g in old if g not in current], update, fresh,
+                  acceptance)
 
 
 def _caps(triples: list[ox.Triple]) -> set:

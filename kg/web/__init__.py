@@ -54,6 +54,7 @@ def blueprints() -> list:
         network,
         ontology,
         openapi,
+        packages,
         pages,
         partners,
         reports,
@@ -66,7 +67,7 @@ def blueprints() -> list:
     return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp, partners.bp,
             capabilities.bp, missionareas.bp, standards.bp, strategy.bp, ontology.bp,
             linked.bp, endpoint.bp, editor.bp, openapi.bp, reports.bp, matrices.bp,
-            network.bp, versions.bp]
+            network.bp, versions.bp, packages.bp]
 
 
 def secret_key(settings: Settings) -> bytes:
