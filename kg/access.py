@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, sparql_prefixes
-from kg.store import Dataset, Store
 
 CLS = PREFIXES["cls"]
 NOFORN = PREFIXES["dissem"] + "NOFORN"
@@ -81,7 +81,7 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def public_base_graphs(store: Store) -> list[str]:
+def public_base_graphs(store: GraphStore) -> list[str]:
     """Return the ontology and reference graphs, public to everyone."""
     return [g for g in store.graphs()
             if g == ONTOLOGY_GRAPH or g.startswith(GRAPH + "reference/")]
@@ -99,7 +99,7 @@ WHERE {
 """
 
 
-def partner_graphs(store: Store, prefix: str = GRAPH + "partner/") -> list[GraphEntry]:
+def partner_graphs(store: GraphStore, prefix: str = GRAPH + "partner/") -> list[GraphEntry]:
     """Return every partner graph under `prefix` (default: the current ones) with its marking."""
     rows = store.select(GRAPH_MARKINGS, Dataset((META_GRAPH,)), {"_prefix": ox.Literal(prefix)})
     entries = []
@@ -123,7 +123,7 @@ SELECT ?member ?coalition ?start ?end WHERE {
 """
 
 
-def coalitions_of(store: Store, partner_iri: str, on: dt.date | None = None) -> set[str]:
+def coalitions_of(store: GraphStore, partner_iri: str, on: dt.date | None = None) -> set[str]:
     """Return the coalitions `partner_iri` belongs to on a date (default today)."""
     day = (on or dt.date.today()).isoformat()
     rows = store.select(MEMBERSHIPS, Dataset(tuple(public_base_graphs(store))))
@@ -160,14 +160,14 @@ def _org_iri(viewer: Viewer) -> str | None:
     return f"{PREFIXES['id']}coalition/{viewer.organisation}"
 
 
-def materialised(store: Store, graphs: list[str]) -> Dataset:
+def materialised(store: GraphStore, graphs: list[str]) -> Dataset:
     """Return the dataset of `graphs`, reading their view graph (see kg.views)."""
     from kg.views import materialised as through_view
 
     return through_view(store, graphs)
 
 
-def viewer_coalitions(store: Store, viewer: Viewer) -> set[str]:
+def viewer_coalitions(store: GraphStore, viewer: Viewer) -> set[str]:
     """Return the coalitions the viewer's nation or organisation belongs to today."""
     coalitions: set[str] = set()
     if not viewer.anonymous:
@@ -177,19 +177,19 @@ def viewer_coalitions(store: Store, viewer: Viewer) -> set[str]:
     return coalitions
 
 
-def visible_graphs(store: Store, viewer: Viewer = ANONYMOUS) -> list[str]:
+def visible_graphs(store: GraphStore, viewer: Viewer = ANONYMOUS) -> list[str]:
     """Return the graphs `viewer` may see: public graphs plus releasable partner graphs."""
     coalitions = viewer_coalitions(store, viewer)
     return public_base_graphs(store) + [e.graph for e in partner_graphs(store)
                                         if may_see(viewer, e, coalitions)]
 
 
-def viewer_dataset(store: Store, viewer: Viewer = ANONYMOUS) -> Dataset:
+def viewer_dataset(store: GraphStore, viewer: Viewer = ANONYMOUS) -> Dataset:
     """Return the dataset `viewer` may query: public graphs plus releasable partner graphs."""
     return materialised(store, visible_graphs(store, viewer))
 
 
-def full_dataset(store: Store) -> Dataset:
+def full_dataset(store: GraphStore) -> Dataset:
     """Return every current graph: what an administrator on the command line sees."""
     return materialised(store, public_base_graphs(store) +
                         [e.graph for e in partner_graphs(store)])

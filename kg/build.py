@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from kg.access import full_dataset, viewer_dataset
 from kg.content import Content, read_files
+from kg.dataset import GraphStore, continue_from
 from kg.errors import KGError
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
-from kg.store import Store, continue_from
 from kg.submissions import Context, read, submit
 from kg.submissions.history import history, last_version
 from kg.submissions.ownership import record_existing
@@ -39,7 +39,7 @@ class BuildResult:
 
 
 def build(
-    store: Store,
+    store: GraphStore,
     content: Content,
     progress: Callable[[str], None] = lambda _: None,
     context: Context | None = None,
@@ -52,7 +52,7 @@ def build(
     """
     result = BuildResult()
     store.clear_staging()
-    new = isinstance(store, Store) and not readers and not store.graphs()
+    new = store.embedded and not readers and not store.graphs()
     if new:
         store.bulk = True  # uncommitted graphs are invisible, so a new store may load in bulk
     try:
@@ -70,7 +70,7 @@ def build(
 
 
 def _refresh(
-    store: Store, content: Content, progress: Callable[[str], None], result: BuildResult
+    store: GraphStore, content: Content, progress: Callable[[str], None], result: BuildResult
 ) -> None:
     """Replace the project-owned graphs that changed, and drop those no file holds, at once."""
     wanted = {graph: read_files(paths) for graph, paths in content.graph_files().items()}
@@ -107,7 +107,7 @@ def same_graph(one: list[ox.Triple], other: list[ox.Triple]) -> bool:
 
 
 def _seed(
-    store: Store,
+    store: GraphStore,
     content: Content,
     progress: Callable[[str], None],
     context: Context,
@@ -136,7 +136,7 @@ def _seed(
         )
 
 
-def partners_with_data(store: Store) -> dict[str, int]:
+def partners_with_data(store: GraphStore) -> dict[str, int]:
     """Return each partner with versions and how many: what a reset would discard."""
     from kg.integrity import partners_with_history
 
@@ -144,7 +144,7 @@ def partners_with_data(store: Store) -> dict[str, int]:
 
 
 def reset(
-    store: Store,
+    store: GraphStore,
     content: Content,
     backup: Path,
     progress: Callable[[str], None] = lambda _: None,
@@ -153,14 +153,14 @@ def reset(
     """Keep a dump of the whole store in `backup`, empty the store, and build it anew."""
     count = store.dump(backup)
     progress(f"kept a dump of {count} statements in {backup} (`kg restore` brings it back)")
-    generation = store.generation() if isinstance(store, Store) else None
+    generation = store.generation() if store.embedded else None
     store.clear()
     if generation is not None:
         store.update(continue_from(generation + 1))
     return build(store, content, progress, readers=readers)
 
 
-def backup_path(store: Store) -> Path:
+def backup_path(store: GraphStore) -> Path:
     """Return where a reset keeps its dump: beside the store, stamped with the time."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = Path(store.path).parent if store.path else Path.cwd()

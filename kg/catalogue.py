@@ -11,10 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.namespaces import ID, PREFIXES
 from kg.sparql import QueryResult, run_query
-from kg.store import Dataset, Store
 
 QUERIES = Path(__file__).parent / "queries"
 SEVERITIES = ("info", "warning", "violation")
@@ -124,7 +124,7 @@ def term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(namespaces[0] + rewrite(text))
 
 
-def resolve(store: Store, dataset: Dataset, param: Param, value: object):
+def resolve(store: GraphStore, dataset: Dataset, param: Param, value: object):
     """Return the term for a value, choosing among candidate namespaces the one that exists."""
     first = term(param, value)
     if param.type != "partner" or first.value.startswith("https://w3id.org/csig/id/"
@@ -138,7 +138,7 @@ def resolve(store: Store, dataset: Dataset, param: Param, value: object):
     raise KGError(f"parameter {param.name}: no partner {code!r} in your dataset")
 
 
-def bindings(store: Store, dataset: Dataset, query: Query, values: dict) -> dict:
+def bindings(store: GraphStore, dataset: Dataset, query: Query, values: dict) -> dict:
     """Return the `?_name` bindings of a query: given values, else defaults; None stays unbound."""
     unknown = sorted(set(values) - set(query.params))
     if unknown:
@@ -152,7 +152,7 @@ def bindings(store: Store, dataset: Dataset, query: Query, values: dict) -> dict
     return out
 
 
-def run(store: Store, query: Query, dataset: Dataset, values: dict | None = None,
+def run(store: GraphStore, query: Query, dataset: Dataset, values: dict | None = None,
         row_cap: int = 0, runner: Callable = run_query) -> QueryResult:
     """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from kg.content import Content
+from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.settings import SETTINGS, Settings, load_settings
-from kg.store import Store
 
 log = logging.getLogger("kg")
 ARGV: contextvars.ContextVar = contextvars.ContextVar("kg_argv", default=None)
@@ -27,7 +27,7 @@ SERVED: contextvars.ContextVar = contextvars.ContextVar("kg_served", default=Non
 class Served:
     """A command run by the server for a client: the server's store, the client's settings."""
 
-    store: Store
+    store: GraphStore
     settings: Settings
     cwd: str
 
@@ -127,9 +127,9 @@ def content() -> Content:
     return Content(settings().path("content"))
 
 
-def open_store() -> Store:
+def open_store() -> GraphStore:
     """Return the server's store for a handed-over command, else open the configured one."""
-    from kg.store import open_configured
+    from kg.storage import open_configured
 
     served = SERVED.get()
     if served is not None:

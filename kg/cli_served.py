@@ -11,8 +11,8 @@ import click
 
 from kg.channel import STREAMS, Channel, delegate, socket_path
 from kg.cli import SERVED, Served, main
+from kg.dataset import GraphStore
 from kg.settings import PATH_SETTINGS, Settings
-from kg.store import Store
 
 log = logging.getLogger(__name__)
 HELP = ("--help", "-h")
@@ -43,7 +43,7 @@ def absolute(settings: Settings) -> Settings:
     return Settings(values)
 
 
-def open_channel(store: Store, settings: Settings) -> Channel:
+def open_channel(store: GraphStore, settings: Settings) -> Channel:
     """Start serving command-line clients of this store on its channel."""
     path = socket_path(absolute(settings)["store"])
     return Channel(
@@ -51,7 +51,7 @@ def open_channel(store: Store, settings: Settings) -> Channel:
     ).start()
 
 
-def run_for_client(store: Store, own: Settings, request: dict, out, err) -> int:
+def run_for_client(store: GraphStore, own: Settings, request: dict, out, err) -> int:
     """Run one client's command here, on the server's store, writing to the client."""
     argv = request.get("argv")
     if argv == ["--version-check"]:

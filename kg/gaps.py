@@ -16,9 +16,10 @@ from kg.access import public_base_graphs
 from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
 from kg.analysis.model import short
 from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.results import plain
-from kg.store import Dataset, Store
+from kg.store import Store
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 VERSIONS = sparql_prefixes(("csig", "prov")) + """
@@ -78,7 +79,7 @@ class GapReport:
                 ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES)))
 
 
-def section(store: Store, dataset: Dataset, query: Query, params: dict) -> Section:
+def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> Section:
     """Run one catalogue query with the parameters it declares."""
     mine = {k: v for k, v in params.items() if k in query.params}
     result = run(store, query, dataset, mine)
@@ -87,7 +88,7 @@ def section(store: Store, dataset: Dataset, query: Query, params: dict) -> Secti
                    [row_severity(query, row) for row in result.rows])
 
 
-def report(store: Store, dataset: Dataset, params: dict | None = None, top: int = 5,
+def report(store: GraphStore, dataset: Dataset, params: dict | None = None, top: int = 5,
            as_of: str | None = None) -> GapReport:
     """Run every gap query and the network analysis on a viewer's dataset."""
     params = dict(params or {})
@@ -107,7 +108,7 @@ def report(store: Store, dataset: Dataset, params: dict | None = None, top: int 
     return out
 
 
-def store_as_of(store: Store, day: dt.date) -> Store:
+def store_as_of(store: GraphStore, day: dt.date) -> Store:
     """Rebuild the data as it stood on `day`: each partner's latest version accepted by then."""
     latest: dict[str, tuple[int, list[str]]] = {}
     for row in store.select(VERSIONS, Dataset((META_GRAPH,))):
@@ -132,7 +133,7 @@ def store_as_of(store: Store, day: dt.date) -> Store:
     return snapshot
 
 
-def _meta_of(store: Store, graph: str, live: str) -> list[ox.Triple]:
+def _meta_of(store: GraphStore, graph: str, live: str) -> list[ox.Triple]:
     """Return the meta-graph entry of a history graph, restated for a live partner graph."""
     rows = store.select("SELECT ?p ?o WHERE { ?g ?p ?o }", Dataset((META_GRAPH,)),
                         {"g": ox.NamedNode(graph)})

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import GRAPH, META_GRAPH
-from kg.store import Dataset, Store
 from kg.submissions.history import history, version_graphs
 
 STAGING = GRAPH + "staging/"
 
 
-def partners_with_history(store: Store) -> list[str]:
+def partners_with_history(store: GraphStore) -> list[str]:
     """Return the codes of partners that have at least one accepted version."""
     rows = store.select("SELECT DISTINCT ?p WHERE { ?s <https://w3id.org/csig/ont#partnerCode> "
                         "?p }", Dataset((META_GRAPH,)))
     return sorted(r["p"].value for r in rows)
 
 
-def check_partner(store: Store, partner: str) -> list[str]:
+def check_partner(store: GraphStore, partner: str) -> list[str]:
     """Compare a partner's current graphs with its latest version, graph by graph."""
     latest = history(store, partner)[-1].version
     kept = {g.rsplit("/", 1)[1]: g for g in version_graphs(store, partner, latest)}
@@ -33,7 +33,7 @@ def check_partner(store: Store, partner: str) -> list[str]:
     return problems
 
 
-def uncommitted(store: Store) -> list[str]:
+def uncommitted(store: GraphStore) -> list[str]:
     """Return partner and history graphs with no entry in the meta graph.
 
     An acceptance writes a new version's graphs in place and commits them by writing their
@@ -47,7 +47,7 @@ def uncommitted(store: Store) -> list[str]:
     return [g for g in store.graphs() if g.startswith(prefixes) and g not in committed]
 
 
-def verify(store: Store) -> list[str]:
+def verify(store: GraphStore) -> list[str]:
     """Return every integrity problem of the store (empty when it is sound)."""
     problems = [f"interrupted write left staging graph <{g}> (harmless; removed at next start)"
                 for g in store.graphs() if g.startswith(STAGING)]

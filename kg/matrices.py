@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass, field
 
 from kg.analysis.model import Model, short
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import sparql_prefixes
-from kg.store import Dataset, Store
 
 COVERAGE = sparql_prefixes(("csig", "skos")) + """
 SELECT ?partner ?area (COUNT(DISTINCT ?capability) AS ?n) WHERE {
@@ -28,7 +28,7 @@ class Matrix:
     rows: list[list] = field(default_factory=list)
 
 
-def coverage(store: Store, dataset: Dataset) -> Matrix:
+def coverage(store: GraphStore, dataset: Dataset) -> Matrix:
     """Return partner x top-level mission area: the number of capabilities in each cell.
 
     A constellation is one capability: its members (csig:memberOf) are not counted again.

@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 server as the store: the interface of `kg.store.Store`, over HTTP.
+"""A remote SPARQL 1.1 server as the store: the `GraphStore` interface over HTTP.
 
 Only graphs under the project's graph namespace are listed, counted, dumped or cleared.
 Virtuoso commits each operation of an update request on its own, so a replacement prepares
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.bindings import bind
+from kg.dataset import STAGING, Dataset, dump_format, read_dump
 from kg.errors import KGError
 from kg.guard import form
 from kg.namespaces import GRAPH
 from kg.retarget import retarget, update_graphs
-from kg.sparql import bind
-from kg.store import STAGING, Dataset, dump_format, read_dump
 
 EMPTY = GRAPH + "empty"
 PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
@@ -63,6 +63,7 @@ class RemoteStore:
     """The project's RDF dataset on a SPARQL 1.1 server."""
 
     path = None
+    embedded = False
 
     def __init__(self, setting: str, timeout: float = 300.0):
         self.endpoints = Endpoints.parse(setting)

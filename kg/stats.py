@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
+from kg.dataset import GraphStore
 from kg.namespaces import sparql_prefixes
-from kg.store import Store
 
 COUNTS = sparql_prefixes(("csig", "skos", "rdf")) + """
 SELECT
@@ -24,7 +24,7 @@ WHERE {
 """
 
 
-def stats(store: Store, viewer: Viewer | None = ANONYMOUS) -> dict[str, int]:
+def stats(store: GraphStore, viewer: Viewer | None = ANONYMOUS) -> dict[str, int]:
     """Return counts over what `viewer` may see; `None` counts every current graph."""
     dataset = full_dataset(store) if viewer is None else viewer_dataset(store, viewer)
     row = store.select(COUNTS, dataset)[0]

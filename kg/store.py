@@ -1,67 +1,41 @@
-"""The dataset: an embedded pyoxigraph store with named graphs, atomic replacement and dumps."""
+"""The embedded store: pyoxigraph in this process, with named graphs, atomic replacement and dumps."""
 
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
-from kg.namespaces import CSIG, GRAPH
-
-STAGING = GRAPH + "staging/"
-META = GRAPH + "meta"
-GENERATION = CSIG + "generation"
-# Every change made through `replace` bumps the store's generation, in the same transaction,
-# so derived graphs (views) know when they are stale.
-BUMP = (
-    f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
-    f"INSERT {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?next }} }} "
-    f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
-    f"BIND(COALESCE(?n + 1, 1) AS ?next) }}"
+from kg.bindings import bind
+from kg.dataset import (
+    BUMP,
+    GENERATION,
+    META,
+    STAGING,
+    Dataset,
+    continue_from,
+    dump_format,
+    read_dump,
 )
-
-
-def continue_from(generation: int) -> str:
-    """Return an update that sets the generation, so a restore or reset never goes back.
-
-    Pages and views are kept per generation: a number seen before must mean the same data.
-    """
-    return (
-        f"DELETE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
-        f"WHERE {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> {generation} }} }}"
-    )
-
-
-DUMP_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+from kg.errors import KGError
+from kg.namespaces import GRAPH
 
 
 class StoreBusy(KGError):
     """The embedded store is open in another process."""
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """The graphs a query may read: the union default graph and the `GRAPH ?g` graphs."""
-
-    default: tuple[str, ...]
-    named: tuple[str, ...] = field(default=())
-
-    @classmethod
-    def of(cls, graphs: Iterable[str]) -> Dataset:
-        """Return a dataset whose default graph and named graphs are `graphs`."""
-        chosen = tuple(sorted(set(graphs)))
-        return cls(chosen, chosen)
-
-
 class Store:
-    """The project's RDF dataset, embedded in this process."""
+    """The project's RDF dataset, embedded in this process.
+
+    Besides the `GraphStore` interface it keeps a generation, bumped by every replacement,
+    which views and the web cache follow.
+    """
+
+    embedded = True
 
     def __init__(self, path: Path | None = None, bulk: bool = False):
         try:
@@ -105,8 +79,6 @@ class Store:
             ]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
         if bindings:
-            from kg.sparql import bind
-
             sparql = bind(sparql, bindings)
         return self._ox.query(sparql, **kwargs)
 
@@ -257,51 +229,3 @@ class Store:
         """Make writes durable on disk."""
         if self.path:
             self._ox.flush()
-
-
-def read_dump(path: Path) -> dict[str, list[ox.Triple]]:
-    """Read an N-Quads or TriG dump into triples per named graph, naming the file on errors."""
-    by_graph: dict[str, list[ox.Triple]] = {}
-    try:
-        for quad in ox.parse(path=str(path), format=dump_format(path)):
-            if not isinstance(quad.graph_name, ox.NamedNode):
-                raise KGError(f"{path}: a dump holds named graphs only, found {quad}")
-            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
-    except SyntaxError as err:
-        raise KGError(f"{path}: {err}") from err
-    return by_graph
-
-
-def dump_format(path: Path) -> ox.RdfFormat:
-    """Pick the dump format from the file extension."""
-    try:
-        return DUMP_FORMATS[Path(path).suffix]
-    except KeyError:
-        raise KGError(f"{path}: dumps are N-Quads (.nq) or TriG (.trig)") from None
-
-
-def open_configured(settings, wait: float = 0.0, waiting=lambda _: None) -> Store:
-    """Open the store the settings name: an embedded store folder or a remote server.
-
-    An embedded store held by another `kg` process is waited for up to `wait` seconds.
-    """
-    if settings["store"].startswith("sparql+"):
-        from kg.remote import RemoteStore
-
-        return RemoteStore(settings["store"])
-    path = settings.path("store")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise KGError(f"cannot create the store folder {path}: {err}") from err
-    deadline, said = time.monotonic() + wait, False
-    while True:
-        try:
-            return Store(path)
-        except StoreBusy:
-            if time.monotonic() >= deadline:
-                raise
-            if not said:
-                waiting(f"the store {path} is in use by another kg command; waiting")
-                said = True
-            time.sleep(0.5)

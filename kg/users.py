@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
+from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.namespaces import ONTOLOGY_GRAPH, sparql_prefixes
-from kg.store import Dataset, Store
 
 ROLES = ("partner", "planner", "staff", "admin")
 
@@ -69,7 +69,7 @@ def authenticate(users: dict[str, User], token: str) -> User | None:
 RANKS = sparql_prefixes(("csig",)) + "SELECT ?level ?rank WHERE { ?level csig:rank ?rank }"
 
 
-def clearance_rank(store: Store, level: str) -> int:
+def clearance_rank(store: GraphStore, level: str) -> int:
     """Return the rank of a clearance given as a level key such as 'US-S' or 'GBR-S'."""
     if not level:
         return 0
@@ -80,14 +80,14 @@ def clearance_rank(store: Store, level: str) -> int:
     return ranks[level]
 
 
-def viewer_of(store: Store, user: User) -> Viewer:
+def viewer_of(store: GraphStore, user: User) -> Viewer:
     """Return the viewer a signed-in user is."""
     return Viewer(name=user.name, nation=user.nation, organisation=user.organisation,
                   clearance=clearance_rank(store, user.clearance), roles=user.roles,
                   partner=user.partner or user.nation or user.organisation, anonymous=False)
 
 
-def resolve_viewer(store: Store, users: dict[str, User], name: str) -> Viewer | None:
+def resolve_viewer(store: GraphStore, users: dict[str, User], name: str) -> Viewer | None:
     """Return the viewer for `--as NAME`: a user, 'public', or 'all' (None: every graph)."""
     if name in ("", "public", "anonymous"):
         return ANONYMOUS
@@ -99,7 +99,7 @@ def resolve_viewer(store: Store, users: dict[str, User], name: str) -> Viewer | 
                   f"({', '.join(sorted(users)) or 'none defined'})")
 
 
-def dataset_for(store: Store, settings, name: str | None) -> Dataset:
+def dataset_for(store: GraphStore, settings, name: str | None) -> Dataset:
     """Return the dataset of the viewer `--as` names (default: public)."""
     viewer = resolve_viewer(store, load_users(settings.path("users")), name or "public")
     return full_dataset(store) if viewer is None else viewer_dataset(store, viewer)

@@ -12,8 +12,8 @@ import hashlib
 
 import pyoxigraph as ox
 
+from kg.dataset import GENERATION, META, Dataset, GraphStore
 from kg.namespaces import GRAPH
-from kg.store import GENERATION, META, Dataset, Store
 
 VIEW = GRAPH + "view/"
 
@@ -28,12 +28,12 @@ def view_of(graphs: tuple[str, ...]) -> str:
     return VIEW + digest
 
 
-def _stamp(store: Store, view: str) -> int:
+def _stamp(store: GraphStore, view: str) -> int:
     rows = store.select(f"SELECT ?n WHERE {{ <{view}> <{GENERATION}> ?n }}", Dataset((META,)))
     return int(rows[0]["n"].value) if rows else -1
 
 
-def rebuild(store: Store, view: str, graphs: tuple[str, ...]) -> None:
+def rebuild(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
     """Fill a view with the union of its graphs and stamp it, in one transaction.
 
     A new on-disk store still being built is filled by the bulk loader instead: no one reads
@@ -48,7 +48,7 @@ def rebuild(store: Store, view: str, graphs: tuple[str, ...]) -> None:
         f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n" + _stamp_update(view))
 
 
-def _rebuild_in_bulk(store: Store, view: str, graphs: tuple[str, ...]) -> None:
+def _rebuild_in_bulk(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
     """Fill a view of a store being built, which no one reads yet, with the bulk loader.
 
     On disk this took half the time of the transactional insert at 1M statements (85 s
@@ -68,10 +68,10 @@ def _stamp_update(view: str) -> str:
             f"BIND(COALESCE(?g0, 0) AS ?n) }}")
 
 
-def materialised(store: Store, graphs: list[str]) -> Dataset:
+def materialised(store: GraphStore, graphs: list[str]) -> Dataset:
     """Return a dataset reading the view of `graphs`, (re)building it when stale."""
     named = tuple(sorted(set(graphs)))
-    if not isinstance(store, Store) or not named:  # remote servers get the plain list
+    if not store.embedded or not named:  # remote servers get the plain list
         return Dataset(named, named)
     view = view_of(named)
     with store.lock:

@@ -22,11 +22,11 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.guard import QueryError
 from kg.results import to_graph, to_json
 from kg.sparql import QueryResult, collect, run_query
-from kg.store import Dataset, Store
 
 
 class QueryTimeout(KGError):
@@ -113,10 +113,10 @@ def isolation_warning() -> str:
             "sysctl kernel.unprivileged_userns_clone=1, or run with CAP_SYS_ADMIN)")
 
 
-def _child(write_fd: int, runner: Callable, store: Store, text: str, dataset: Dataset, bindings,
+def _child(write_fd: int, runner: Callable, store: GraphStore, text: str, dataset: Dataset, bindings,
            row_cap: int):
     """Run the query and write the pickled outcome, framed by its length; never return."""
-    if isinstance(store, Store):  # an embedded store needs no network; a remote one does
+    if store.embedded:  # an embedded store needs no network; a remote one does
         isolate_network()
     try:
         payload = ("ok", *_encode(runner(store, text, dataset, bindings, row_cap)))
@@ -197,7 +197,7 @@ def _lower_priority(pid: int) -> bool:
     return True
 
 
-def run_limited(store: Store, text: str, dataset: Dataset, bindings=None, row_cap: int = 0,
+def run_limited(store: GraphStore, text: str, dataset: Dataset, bindings=None, row_cap: int = 0,
                 timeout: float = 10.0, runner: Callable = run_query) -> QueryResult:
     """Run a read-only query in a worker process stopped after `timeout` seconds.
 
@@ -217,7 +217,7 @@ def run_limited(store: Store, text: str, dataset: Dataset, bindings=None, row_ca
     raise QueryTimeout("the query workers kept stalling; try again")
 
 
-def _run_once(runner: Callable, store: Store, text: str, dataset: Dataset, bindings,
+def _run_once(runner: Callable, store: GraphStore, text: str, dataset: Dataset, bindings,
               row_cap: int, deadline: float) -> QueryResult:
     """Fork one worker for the query and return its answer."""
     read_fd, write_fd = os.pipe()

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from kg.dataset import GENERATION
 from kg.integrity import verify
 from kg.namespaces import GRAPH, META_GRAPH
 from kg.settings import ROOT
-from kg.store import GENERATION, Store
+from kg.store import Store
 from kg.submissions.history import history, version_triples
 from tests.conftest import form_token, free_port, start_server
 

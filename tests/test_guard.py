@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.dataset import Dataset
 from kg.guard import QueryError, canonical, inspect
 from kg.sparql import run_query
-from kg.store import Dataset, Store
+from kg.store import Store
 from tests.test_hardening import Listener
 
 PREFIXES = ["", "a", "é", "ü1", "日本", "x-y", "a.b", "ΣΕ", "s"]

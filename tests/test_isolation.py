@@ -15,10 +15,11 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.settings import ROOT
 from kg.sparql import collect
-from kg.store import Dataset, Store
+from kg.store import Store
 from kg.worker import isolate_network, isolation, run_limited
 from tests.conftest import require, require_program
 from tests.test_hardening import Listener
@@ -105,7 +106,7 @@ import sys, time
 sys.path.insert(0, {root!r})
 import pyoxigraph as ox
 from kg.errors import KGError
-from kg.store import Dataset
+from kg.dataset import Dataset
 from kg.worker import isolation, run_limited
 from tests.test_isolation import GRAPH, service_query, tiny, unguarded
 store = tiny()

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.access import visible_graphs
+from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.integrity import verify as integrity
 from kg.namespaces import CSIG, META_GRAPH, PREFIXES, partner_graph
@@ -21,7 +22,7 @@ from kg.package.keys import key_path, parse_public, public_text, signing_key
 from kg.package.labels import Level, banner, label_for, levels, parse_label, portion, to_xml
 from kg.package.manifest import Manifest
 from kg.package.verify import verify
-from kg.store import Dataset, Store
+from kg.store import Store
 from kg.submissions import withdraw
 from kg.submissions.history import history
 from kg.submissions.structure import Structure, identifier

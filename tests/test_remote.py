@@ -9,13 +9,15 @@ from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
 from kg.access import ANONYMOUS, Viewer, viewer_dataset
 from kg.build import build
+from kg.dataset import STAGING, Dataset
 from kg.errors import KGError
 from kg.namespaces import GRAPH, META_GRAPH, PREFIXES, partner_graph
 from kg.remote import Endpoints, RemoteStore
 from kg.settings import load_settings
 from kg.sparql import QueryError, run_query
 from kg.stats import stats
-from kg.store import STAGING, Dataset, Store, open_configured
+from kg.storage import open_configured
+from kg.store import Store
 from kg.submissions import read, rollback, submit
 from kg.submissions.history import diff, history, version_triples
 from tests.conftest import require

@@ -8,9 +8,10 @@ import rdflib
 import rdflib.compare
 
 from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
+from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.namespaces import GRAPH, META_GRAPH, ONTOLOGY_GRAPH, partner_graph
-from kg.store import Dataset, Store
+from kg.store import Store
 
 A, P = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
 

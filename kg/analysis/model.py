@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.store import Dataset, Store
+from kg.dataset import Dataset, GraphStore
 
 FAMILY = "(dcterms:isPartOf|^dcterms:isPartOf|dcterms:replaces|^dcterms:replaces|" \
          "dcterms:isReplacedBy|^dcterms:isReplacedBy|csig:profileOf|^csig:profileOf)*"
@@ -72,7 +72,7 @@ class Model:
         return sorted({i.partner for i in self.interfaces})
 
 
-def load_model(store: Store, dataset: Dataset) -> Model:
+def load_model(store: GraphStore, dataset: Dataset) -> Model:
     """Read the analysis model from a viewer's dataset."""
     model = Model()
     for row in store.select(INTERFACES, dataset):

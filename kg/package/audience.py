@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from kg.access import ANONYMOUS, Viewer, public_base_graphs
+from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.namespaces import CSIG, ID
-from kg.store import Dataset
 from kg.users import User, clearance_rank
 
 SPEC = re.compile(r"([A-Z][A-Z0-9-]{1,15})@([A-Za-z0-9-]{1,32})")

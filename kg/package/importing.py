@@ -14,13 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.namespaces import GRAPH, history_graph
 from kg.package import records
 from kg.package.canonical import digest, graph_text
 from kg.package.manifest import Manifest
 from kg.package.verify import BASE, Verified
-from kg.store import Store
 from kg.submissions.accept import stage
 from kg.submissions.history import history, version_triples
 from kg.submissions.modes import Withdrawal, compose
@@ -56,7 +56,7 @@ class Outcome:
 
 @dataclass
 class Plan:
-    """Everything one `Store.replace` writes, drops and records."""
+    """Everything one `GraphStore.replace` writes, drops and records."""
 
     graphs: dict = field(default_factory=dict)
     drop: list[str] = field(default_factory=list)
@@ -105,7 +105,7 @@ def _commit(store, plan: Plan) -> None:
     As `kg init` does for a new store (kg.build): in an empty store no one reads the graphs
     being written, and only the final update, which stays one transaction, commits them.
     """
-    bulk = isinstance(store, Store) and store.path is not None and not store.graphs()
+    bulk = store.embedded and store.path is not None and not store.graphs()
     store.bulk = store.bulk or bulk
     try:
         store.replace(

@@ -17,9 +17,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from kg.access import NOFORN, REL, Marking
+from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, sparql_prefixes
-from kg.store import Dataset
 
 CLS = PREFIXES["cls"]
 NS = "urn:nato:stanag:4774:confidentialitymetadatalabel:1:0"
@@ -166,6 +166,7 @@ def _text(element, where: str, attributes: tuple[str, ...] = ()) -> str:
 def banner(marking: Marking | None, partner: str, known: dict[str, Level]) -> str:
     """Return the CAPCO-style banner line of a graph's marking.
 
+    >>> from kg.namespaces import ID
     >>> m = Marking(CLS + "US", CLS + "US-S", REL, (ID + "nation/FRA", ID + "nation/USA"))
     >>> banner(m, "USA", {CLS + "US-S": Level(3, "SECRET", "S")})
     'SECRET//REL TO USA, FRA'
@@ -178,6 +179,7 @@ def banner(marking: Marking | None, partner: str, known: dict[str, Level]) -> st
 def portion(marking: Marking | None, partner: str, known: dict[str, Level]) -> str:
     """Return the CAPCO-style portion mark of a graph's marking.
 
+    >>> from kg.namespaces import ID
     >>> m = Marking(CLS + "NATO", CLS + "NATO-NS", REL, (ID + "nation/FRA",))
     >>> portion(m, "NATO", {CLS + "NATO-NS": Level(3, "NATO SECRET", "NS")})
     '(//NS//REL TO FRA)'

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset
 from kg.namespaces import CSIG, ID, META_GRAPH, PREFIXES, sparql_prefixes
-from kg.store import Dataset
 
 META = Dataset((META_GRAPH,))
 XSD = PREFIXES["xsd"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import rdflib
 
+from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.namespaces import CSIG
-from kg.store import Dataset, Store
 from kg.submissions.accept import Acceptance, accept
 from kg.submissions.duplicates import possible_duplicates
 from kg.submissions.history import Change, diff, history, last_version, version_triples
@@ -69,7 +69,7 @@ def partner_iri(context: Context, partner: str) -> str:
 
 
 def submit(
-    store: Store,
+    store: GraphStore,
     source: Source,
     context: Context,
     partner: str,
@@ -117,7 +117,7 @@ def submit(
 
 
 def withdraw(
-    store: Store, context: Context, partner: str, user: str, names: Iterable[str] | None = None
+    store: GraphStore, context: Context, partner: str, user: str, names: Iterable[str] | None = None
 ) -> Outcome:
     """Withdraw the named capabilities (all when `names` is None) as a new version."""
     partner = partner.upper()
@@ -152,7 +152,7 @@ def withdraw(
 
 
 def rollback(
-    store: Store, context: Context, partner: str, version: int, user: str, confirm: bool = False
+    store: GraphStore, context: Context, partner: str, version: int, user: str, confirm: bool = False
 ) -> Outcome:
     """Make an earlier version current again, recorded as a new version.
 
@@ -188,12 +188,12 @@ def rollback(
     return Outcome(report, acceptance, tuple(diff(before, triples)), plan.withdrawn)
 
 
-def _latest(store: Store, partner: str) -> list:
+def _latest(store: GraphStore, partner: str) -> list:
     version = last_version(store, partner)
     return version_triples(store, partner, version) if version else []
 
 
-def merged_source(store: Store, source: Source, partner: str) -> Source:
+def merged_source(store: GraphStore, source: Source, partner: str) -> Source:
     """Return `source` merged with the partner's current data (Graph Store POST: RDF merge)."""
     current = _latest(store, partner.upper())
     seen = {str(t) for t in source.triples}

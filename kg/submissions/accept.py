@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.access import Marking
+from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.namespaces import CSIG, ID, META_GRAPH, PREFIXES, history_graph, partner_graph
-from kg.store import Store
 from kg.submissions.history import current_graphs, last_version
 from kg.submissions.ownership import ownership_update
 from kg.submissions.report import Report
@@ -71,7 +71,7 @@ def marking_of(triples: list[ox.Triple], ranks: dict[str, int]) -> Marking:
 
 @dataclass(frozen=True)
 class Staged:
-    """A planned acceptance: what one `Store.replace` must write, drop and run to commit it."""
+    """A planned acceptance: what one `GraphStore.replace` must write, drop and run to commit it."""
 
     graphs: dict[str, list]
     drop: list[str]
@@ -80,7 +80,7 @@ class Staged:
     acceptance: Acceptance
 
 
-def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
+def accept(store: GraphStore, triples: list[ox.Triple], report: Report, partner: str,
            partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
            note: str = "", mode: str = "replace") -> Acceptance:
     """Replace `partner`'s current data by `triples` as a new version, in one transaction.
@@ -94,7 +94,7 @@ def accept(store: Store, triples: list[ox.Triple], report: Report, partner: str,
     return staged.acceptance
 
 
-def stage(store: Store, triples: list[ox.Triple], report: Report, partner: str,
+def stage(store: GraphStore, triples: list[ox.Triple], report: Report, partner: str,
           partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
           note: str = "", mode: str = "replace") -> Staged:
     """Plan `accept` without writing, so that several acceptances can commit as one."""

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import PREFIXES, sparql_prefixes
-from kg.store import Dataset, Store
 from kg.submissions.read import Source
 from kg.submissions.report import Finding
 from kg.submissions.structure import Structure, identifier
@@ -53,7 +53,7 @@ def names_of(structure: Structure, cap) -> set[str]:
 
 
 def possible_duplicates(
-    store: Store, dataset: Callable[[], Dataset], source: Source, known: set[str]
+    store: GraphStore, dataset: Callable[[], Dataset], source: Source, known: set[str]
 ) -> list[Finding]:
     """Warn about each new capability (not in `known`) named like one of `dataset()`."""
     structure = Structure.of(source.triples)

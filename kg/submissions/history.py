@@ -8,9 +8,9 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.namespaces import GRAPH, ID, META_GRAPH, sparql_prefixes
-from kg.store import Dataset, Store
 
 META = Dataset((META_GRAPH,))
 
@@ -45,7 +45,7 @@ class Version:
     mode: str = "replace"
 
 
-def history(store: Store, partner: str) -> list[Version]:
+def history(store: GraphStore, partner: str) -> list[Version]:
     """Return every accepted version of a partner's data, oldest first."""
     rows = store.select(SUBMISSIONS, META, {"partner": ox.Literal(partner)})
     return [
@@ -65,19 +65,19 @@ def history(store: Store, partner: str) -> list[Version]:
     ]
 
 
-def last_version(store: Store, partner: str) -> int:
+def last_version(store: GraphStore, partner: str) -> int:
     """Return the latest version number of a partner's data, 0 if none."""
     versions = history(store, partner)
     return versions[-1].version if versions else 0
 
 
-def current_graphs(store: Store, partner: str) -> list[str]:
+def current_graphs(store: GraphStore, partner: str) -> list[str]:
     """Return the partner's current graphs, one per marking."""
     prefix = f"{GRAPH}partner/{partner}/"
     return [g for g in store.graphs() if g.startswith(prefix)]
 
 
-def version_graphs(store: Store, partner: str, version: int, known: bool = False) -> list[str]:
+def version_graphs(store: GraphStore, partner: str, version: int, known: bool = False) -> list[str]:
     """Return the history graphs that keep one version of a partner's data.
 
     The version is checked to exist unless the caller `known`s it from the history.
@@ -88,7 +88,7 @@ def version_graphs(store: Store, partner: str, version: int, known: bool = False
     return [g for g in store.graphs() if g.startswith(prefix)]
 
 
-def version_triples(store: Store, partner: str, version: int) -> list[ox.Triple]:
+def version_triples(store: GraphStore, partner: str, version: int) -> list[ox.Triple]:
     """Return the statements of one version of a partner's data."""
     return [t for g in version_graphs(store, partner, version) for t in store.triples(g)]
 
@@ -179,7 +179,7 @@ def diff_text(changes: list[Change]) -> str:
 
 
 def compare_versions(
-    store: Store,
+    store: GraphStore,
     partner: str,
     old: int | None = None,
     new: int | None = None,
@@ -213,7 +213,7 @@ class VersionChanges:
     changed: dict[str, tuple[int, int, int]]  # key -> (added, removed, changed)
 
 
-def version_changes(store: Store, partner: str) -> list[VersionChanges]:
+def version_changes(store: GraphStore, partner: str) -> list[VersionChanges]:
     """Return, for every version of a partner's data, what it changed under each marking."""
     found, before = [], {}
     for version in history(store, partner):

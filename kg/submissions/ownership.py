@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import CSIG, META_GRAPH, sparql_prefixes
-from kg.store import Dataset, Store
 from kg.submissions.read import Source
 from kg.submissions.report import Finding
 from kg.submissions.structure import Structure, identifier
@@ -32,7 +32,7 @@ SELECT ?partner ?g WHERE {
 )
 
 
-def owners(store: Store, nodes: Iterable[str]) -> dict[str, str]:
+def owners(store: GraphStore, nodes: Iterable[str]) -> dict[str, str]:
     """Return the owner (a partner IRI) of each node that has one."""
     wanted = sorted(set(nodes))
     found: dict[str, str] = {}
@@ -52,7 +52,7 @@ def claimed(structure: Structure) -> set[str]:
     }
 
 
-def conflicts(store: Store, source: Source, partner_iri: str) -> list[Finding]:
+def conflicts(store: GraphStore, source: Source, partner_iri: str) -> list[Finding]:
     """Return a violation for every node of `source` that belongs to another partner."""
     structure = Structure.of(source.triples)
     taken = {n: o for n, o in owners(store, claimed(structure)).items() if o != partner_iri}
@@ -87,7 +87,7 @@ def ownership_update(partner_iri: str, triples: list[ox.Triple]) -> str:
     return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}"
 
 
-def record_existing(store: Store) -> int:
+def record_existing(store: GraphStore) -> int:
     """Record owners for a store accepted before ownership was kept; return nodes recorded.
 
     Each node goes to the partner whose accepted version held it first.

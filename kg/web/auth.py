@@ -7,7 +7,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from kg.access import ANONYMOUS, Viewer, viewer_dataset, visible_graphs
-from kg.store import Dataset
+from kg.dataset import Dataset
 from kg.users import User, authenticate, viewer_of
 from kg.web.cache import forget_generation, kept_today
 from kg.web.csrf import TOKEN_FREE, UNSAFE, local_target

@@ -111,8 +111,8 @@ def generation() -> int | None:
     if "kg_generation" not in g:
         from kg.web.state import state
 
-        read = getattr(state().store, "generation", None)
-        g.kg_generation = read() if read else None
+        store = state().store
+        g.kg_generation = store.generation() if store.embedded else None
         if g.kg_generation is not None:
             app_cache().advance(g.kg_generation)
     return g.kg_generation

@@ -6,9 +6,9 @@ import re
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
+from kg.dataset import Dataset
 from kg.results import to_csv, to_graph, to_json, to_tsv, to_xml
 from kg.sparql import EMPTY_GRAPH, QueryError, QueryResult, seen_graphs, where_kept
-from kg.store import Dataset
 from kg.web.auth import current_dataset, current_user
 from kg.web.cache import kept_today
 from kg.web.fairness import Busy, fairly

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from kg.dataset import GraphStore
 from kg.settings import Settings
-from kg.store import Store, open_configured
+from kg.storage import open_configured
 from kg.submissions import Context
 from kg.submissions.validate import shared_context
 from kg.users import User, load_users
@@ -18,7 +19,7 @@ class State:
     """The app's long-lived objects, attached once in `app.extensions['kg']`."""
 
     settings: Settings
-    store: Store
+    store: GraphStore
     users: dict[str, User]
     context: Context
 
