@@ -36,6 +36,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-packages
 	$(BIN)/ruff check kg tests benchmarks app.py
+	$(BIN)/ruff format --check kg tests benchmarks app.py
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

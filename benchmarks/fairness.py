@@ -29,11 +29,20 @@ sys.path.insert(0, str(ROOT))
 
 from kg.settings import load_settings  # noqa: E402
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "FILTER(STR(?c) != STR(?i)) }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . FILTER(STR(?c) != STR(?i)) }"
+)
 FAST = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
-USERS = ["usa-planner", "gbr-officer", "fra-officer", "deu-officer", "jpn-officer",
-         "nzl-officer", "nato-staff", "admin"]
+USERS = [
+    "usa-planner",
+    "gbr-officer",
+    "fra-officer",
+    "deu-officer",
+    "jpn-officer",
+    "nzl-officer",
+    "nato-staff",
+    "admin",
+]
 # Measured on this machine on 2026-12-04 with the code before issue 13 (same script's method,
 # N runaways and the fast query sent at one instant): the fast query's answer, in seconds.
 BEFORE = {"2": "0.04", "4": "0.04-0.10", "6": "0.04-0.16", "8": "503 after 10.07 (2 of 2)"}
@@ -47,8 +56,9 @@ def get(base: str, query: str, token: str | None, timeout: float = 60) -> tuple[
         headers["Authorization"] = f"Bearer demo-{token}"
     start = time.perf_counter()
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                    timeout=timeout) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=timeout
+        ) as response:
             response.read()
             return response.status, time.perf_counter() - start
     except urllib.error.HTTPError as err:
@@ -77,11 +87,21 @@ def serve(store: Path, folder: Path) -> tuple[subprocess.Popen, str]:
     from tests.conftest import free_port
 
     port = free_port()
-    env = {**os.environ, "KG_STORE": str(store), "KG_PORT": str(port), "KG_HOST": "127.0.0.1",
-           "KG_AUDIT_LOG": str(folder / "audit.log")}
+    env = {
+        **os.environ,
+        "KG_STORE": str(store),
+        "KG_PORT": str(port),
+        "KG_HOST": "127.0.0.1",
+        "KG_AUDIT_LOG": str(folder / "audit.log"),
+    }
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -103,41 +123,55 @@ def measure(base: str, counts: list[int], repeat: int) -> dict:
             jobs.append((f"{FAST} # {n}.{r}", None))
             outcomes.append(at_once(base, jobs)[-1])
         seconds = [s for _, s in outcomes]
-        results["beside"][str(n)] = {"statuses": [c for c, _ in outcomes],
-                                     "median_s": statistics.median(seconds),
-                                     "max_s": max(seconds)}
+        results["beside"][str(n)] = {
+            "statuses": [c for c, _ in outcomes],
+            "median_s": statistics.median(seconds),
+            "max_s": max(seconds),
+        }
         print(f"{n} runaways: fast query {outcomes}", flush=True)
     jobs = [(f"{RUNAWAY} # mine {i}", None) for i in range(6)]
     jobs.append((f"{FAST} # other", USERS[0]))
     outcomes = at_once(base, jobs)
     statuses = [c for c, _ in outcomes[:-1]]
-    results["one_viewer"] = {"runaway_statuses": sorted(statuses),
-                             "answered_429": statuses.count(429),
-                             "other_viewer_fast": {"status": outcomes[-1][0],
-                                                   "seconds": outcomes[-1][1]}}
+    results["one_viewer"] = {
+        "runaway_statuses": sorted(statuses),
+        "answered_429": statuses.count(429),
+        "other_viewer_fast": {"status": outcomes[-1][0], "seconds": outcomes[-1][1]},
+    }
     print(f"one viewer, six runaways: {sorted(statuses)}; other viewer {outcomes[-1]}")
     return results
 
 
 def markdown(result: dict) -> str:
     """Render the results as the fairness section of the benchmark notes."""
-    lines = ["# Fair service under runaway queries", "",
-             f"Run {result['started']}, load average before {result['load_before']}, after "
-             f"{result['load_after']}; query_timeout {result['settings']['query_timeout']} s, "
-             f"query_slots {result['settings']['query_slots']}, query_workers "
-             f"{result['settings']['query_workers']}; bundled data; `kg serve` (waitress).", "",
-             "A fast query sent at the same instant as N runaway queries (each from its own "
-             "user); target: answered within 1 s beside six.", "",
-             "| runaways | fast query status | median s | max s | before issue 13 |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "# Fair service under runaway queries",
+        "",
+        f"Run {result['started']}, load average before {result['load_before']}, after "
+        f"{result['load_after']}; query_timeout {result['settings']['query_timeout']} s, "
+        f"query_slots {result['settings']['query_slots']}, query_workers "
+        f"{result['settings']['query_workers']}; bundled data; `kg serve` (waitress).",
+        "",
+        "A fast query sent at the same instant as N runaway queries (each from its own "
+        "user); target: answered within 1 s beside six.",
+        "",
+        "| runaways | fast query status | median s | max s | before issue 13 |",
+        "|---|---|---|---|---|",
+    ]
     for n, row in result["beside"].items():
-        lines.append(f"| {n} | {', '.join(map(str, row['statuses']))} | {row['median_s']:.3f} "
-                     f"| {row['max_s']:.3f} | {BEFORE.get(n, '')} |")
+        lines.append(
+            f"| {n} | {', '.join(map(str, row['statuses']))} | {row['median_s']:.3f} "
+            f"| {row['max_s']:.3f} | {BEFORE.get(n, '')} |"
+        )
     one = result["one_viewer"]
-    lines += ["", f"Six runaways from one viewer at once: statuses {one['runaway_statuses']} "
-              f"({one['answered_429']} answered 429); a fast query from another viewer at the "
-              f"same instant: {one['other_viewer_fast']['status']} in "
-              f"{one['other_viewer_fast']['seconds']:.3f} s.", ""]
+    lines += [
+        "",
+        f"Six runaways from one viewer at once: statuses {one['runaway_statuses']} "
+        f"({one['answered_429']} answered 429); a fast query from another viewer at the "
+        f"same instant: {one['other_viewer_fast']['status']} in "
+        f"{one['other_viewer_fast']['seconds']:.3f} s.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -153,16 +187,31 @@ def main() -> None:
         folder = Path(scratch)
         store = args.store or folder / "store"
         if args.store is None:
-            subprocess.run([sys.executable, "-m", "kg", "--store", str(store), "--audit-log",
-                            str(folder / "audit.log"), "init"], cwd=ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
-        result = {"started": time.ctime(), "load_before": "/".join(
-            f"{x:.1f}" for x in os.getloadavg()), "settings": {
-            k: load_settings()[k] for k in ("query_timeout", "query_slots", "query_workers")}}
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "kg",
+                    "--store",
+                    str(store),
+                    "--audit-log",
+                    str(folder / "audit.log"),
+                    "init",
+                ],
+                cwd=ROOT,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        result = {
+            "started": time.ctime(),
+            "load_before": "/".join(f"{x:.1f}" for x in os.getloadavg()),
+            "settings": {
+                k: load_settings()[k] for k in ("query_timeout", "query_slots", "query_workers")
+            },
+        }
         proc, base = serve(store, folder)
         try:
-            result.update(measure(base, [int(n) for n in args.runaways.split(",")],
-                                  args.repeat))
+            result.update(measure(base, [int(n) for n in args.runaways.split(",")], args.repeat))
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -53,8 +53,9 @@ def accept_file(store: Store, path: Path, levels: dict[str, int]) -> int:
     return len(triples)
 
 
-def build_store(folder: Path, path: Path | None = None, content: Content | None = None,
-                progress=lambda _: None) -> tuple[Store, int]:
+def build_store(
+    folder: Path, path: Path | None = None, content: Content | None = None, progress=lambda _: None
+) -> tuple[Store, int]:
     """Return a store with the public graphs and every partner file of `folder` accepted.
 
     The store is new, so it is built in bulk as `kg init` builds a new store; it stays in
@@ -79,8 +80,11 @@ def fill(store, folder: Path, content: Content | None = None, progress=lambda _:
 
 def dump_graphs(store: Store, graphs: tuple[str, ...], path: Path) -> int:
     """Write the named graphs `graphs` as N-Quads (what rdflib loads); return the quad count."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-             for g in graphs for t in store.triples(g)]
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+        for g in graphs
+        for t in store.triples(g)
+    ]
     ox.serialize(quads, output=str(path), format=ox.RdfFormat.N_QUADS)
     return len(quads)
 
@@ -105,9 +109,11 @@ def _overrun(signum, frame) -> None:
 def summary(times: list[float]) -> dict:
     """Return p50 and p95 of a list of seconds."""
     times = sorted(times)
-    return {"p50": statistics.median(times), "p95": times[min(len(times) - 1,
-                                                             int(0.95 * len(times)))],
-            "n": len(times)}
+    return {
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+        "n": len(times),
+    }
 
 
 def capped(fn, repeat: int, cap: float) -> dict:
@@ -158,11 +164,21 @@ def free_port() -> int:
 def start_server(store_path: Path, folder: Path) -> tuple[subprocess.Popen, str]:
     """Start `python -m kg serve` on the store folder; return the process and base URL."""
     port = free_port()
-    env = {**os.environ, "KG_STORE": str(store_path), "KG_PORT": str(port),
-           "KG_HOST": "127.0.0.1", "KG_AUDIT_LOG": str(folder / "audit.log")}
+    env = {
+        **os.environ,
+        "KG_STORE": str(store_path),
+        "KG_PORT": str(port),
+        "KG_HOST": "127.0.0.1",
+        "KG_AUDIT_LOG": str(folder / "audit.log"),
+    }
     log = (folder / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -185,8 +201,12 @@ def vm_hwm_mib(pid: int) -> float:
 
 def fetch(url: str, timeout: float = 30) -> tuple[float, str | None]:
     """GET `url` and read the whole answer; return the seconds taken and any error."""
-    request = urllib.request.Request(url, headers={
-        "Accept": "application/sparql-results+json, application/json;q=0.9, text/html;q=0.8"})
+    request = urllib.request.Request(
+        url,
+        headers={
+            "Accept": "application/sparql-results+json, application/json;q=0.9, text/html;q=0.8"
+        },
+    )
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
@@ -218,5 +238,10 @@ def hammer(url: str, clients: int, seconds: float, limit: int) -> dict:
         thread.join()
     wall = time.perf_counter() - start
     out = summary(times) if times else {"p50": None, "p95": None, "n": 0}
-    return {**out, "rps": (len(times) - len(errors)) / wall, "errors": len(errors), "first_error":
-            errors[0] if errors else None, "wall_s": wall}
+    return {
+        **out,
+        "rps": (len(times) - len(errors)) / wall,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "wall_s": wall,
+    }

@@ -30,15 +30,29 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 PARAMS = {"as_of": "2026-11-21"}
-SPARQL = ("SELECT ?c ?label WHERE { ?c a <https://w3id.org/csig/ont#Capability> ; "
-          "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 100")
-PAGES = {"/": "/", "/partners": "/partners", "/capabilities": "/capabilities",
-         "/standards": "/standards", "/mission-areas": "/mission-areas",
-         "/reports/coverage?format=json": "/reports/coverage?format=json",
-         "/sparql (SELECT)": "/sparql?query=" + urllib.parse.quote(SPARQL)}
-TARGETS = {"query_p50_s": 0.5, "gaps_s": 3.0, "gaps_vs_rdflib_x": 50,
-           "build_triples_per_s": 200_000, "validate_accept_1000_s": 5.0,
-           "pages_p95_s": 0.1, "server_rss_mib": 2048, "gaps_10m_s": 30.0}
+SPARQL = (
+    "SELECT ?c ?label WHERE { ?c a <https://w3id.org/csig/ont#Capability> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 100"
+)
+PAGES = {
+    "/": "/",
+    "/partners": "/partners",
+    "/capabilities": "/capabilities",
+    "/standards": "/standards",
+    "/mission-areas": "/mission-areas",
+    "/reports/coverage?format=json": "/reports/coverage?format=json",
+    "/sparql (SELECT)": "/sparql?query=" + urllib.parse.quote(SPARQL),
+}
+TARGETS = {
+    "query_p50_s": 0.5,
+    "gaps_s": 3.0,
+    "gaps_vs_rdflib_x": 50,
+    "build_triples_per_s": 200_000,
+    "validate_accept_1000_s": 5.0,
+    "pages_p95_s": 0.1,
+    "server_rss_mib": 2048,
+    "gaps_10m_s": 30.0,
+}
 NOTES = {  # why a target is missed and what was tried; written from the 2026-11-22 runs
     "load on the machine": "the 10k, 100k and 1M runs ran on an otherwise idle machine (load "
     "average ~1, see the per-size lines). The 10M run ran while three other engineers were "
@@ -123,12 +137,22 @@ def log(message: str) -> None:
 
 def machine() -> dict:
     """Return the machine facts the results depend on."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram, 1),
-            "python": platform.python_version(),
-            **{pkg: version(pkg) for pkg in ("pyoxigraph", "rdflib", "pyshacl")}}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(ram, 1),
+        "python": platform.python_version(),
+        **{pkg: version(pkg) for pkg in ("pyoxigraph", "rdflib", "pyshacl")},
+    }
 
 
 def timed(fn, repeat: int, cap: float) -> dict:
@@ -164,9 +188,13 @@ def build(size: str, folder: Path, opts: dict, result: dict):
     start = time.perf_counter()
     dataset = full_dataset(store)
     store.bulk = False  # built: from here on every write is a transaction
-    result.update(triples=triples, on_disk=disk, build_s=build_s,
-                  build_triples_per_s=triples / build_s,
-                  view_build_s=time.perf_counter() - start)
+    result.update(
+        triples=triples,
+        on_disk=disk,
+        build_s=build_s,
+        build_triples_per_s=triples / build_s,
+        view_build_s=time.perf_counter() - start,
+    )
     log(f"{size}: {triples} triples in {build_s:.1f}s; view {result['view_build_s']:.2f}s")
     return store, dataset
 
@@ -194,8 +222,10 @@ def oxigraph_side(store, dataset, texts: dict, opts: dict, result: dict) -> None
     result["gaps"] = forked(lambda: gap_report(store, dataset), opts["gaps_repeat"], opts)
     log(f"{result['size']}: kg gaps {short(result['gaps'])}")
     if failed and "p50" not in result["gaps"]:
-        result["gaps_without"] = {"excluded": failed, **forked(
-            lambda: gap_report(store, dataset, failed), opts["gaps_repeat"], opts)}
+        result["gaps_without"] = {
+            "excluded": failed,
+            **forked(lambda: gap_report(store, dataset, failed), opts["gaps_repeat"], opts),
+        }
         log(f"{result['size']}: kg gaps without {failed} {short(result['gaps_without'])}")
 
 
@@ -240,7 +270,7 @@ def _child(fn, repeat: int, opts: dict, write_fd: int) -> None:
         payload = {"error": f"{type(err).__name__}: {err}"[:200]}
     view = memoryview(json.dumps(payload, default=str).encode())
     while view:
-        view = view[os.write(write_fd, view):]
+        view = view[os.write(write_fd, view) :]
     os._exit(0)
 
 
@@ -262,8 +292,10 @@ def _death(status: int) -> str:
     """Return how a child ended, in words."""
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        return {signal.SIGABRT: "aborted: memory allocation failed",
-                signal.SIGKILL: "killed: out of memory"}.get(sig, f"signal {sig}")
+        return {
+            signal.SIGABRT: "aborted: memory allocation failed",
+            signal.SIGKILL: "killed: out of memory",
+        }.get(sig, f"signal {sig}")
     return f"exit {os.WEXITSTATUS(status)} without an answer"
 
 
@@ -279,8 +311,9 @@ def rdflib_side(store, dataset, texts: dict, folder: Path, opts: dict, result: d
     quads = dump_graphs(store, dataset.named, dump)
     context = mp.get_context("spawn")
     channel = context.Queue()
-    worker = context.Process(target=rdflib_worker, args=(
-        str(dump), texts, opts["cap"], opts["rdflib_repeat"], channel))
+    worker = context.Process(
+        target=rdflib_worker, args=(str(dump), texts, opts["cap"], opts["rdflib_repeat"], channel)
+    )
     worker.start()
     result["rdflib"] = {"quads": quads, **collect(worker, channel, result, texts, opts)}
     worker.kill()
@@ -377,11 +410,15 @@ def load_test(store, folder: Path, opts: dict, result: dict) -> None:
     try:
         for name, path in PAGES.items():
             first, error = fetch(base + path, 120)
-            pages[name] = {"first_s": first, "warmup_error": error,
-                           **hammer(base + path, opts["clients"], opts["load_seconds"],
-                                    opts["load_requests"])}
-            log(f"{result['size']}: {name} p50 {pages[name]['p50']} p95 {pages[name]['p95']} "
-                f"{pages[name]['rps']:.1f} req/s, {pages[name]['errors']} errors")
+            pages[name] = {
+                "first_s": first,
+                "warmup_error": error,
+                **hammer(base + path, opts["clients"], opts["load_seconds"], opts["load_requests"]),
+            }
+            log(
+                f"{result['size']}: {name} p50 {pages[name]['p50']} p95 {pages[name]['p95']} "
+                f"{pages[name]['rps']:.1f} req/s, {pages[name]['errors']} errors"
+            )
         result["server_rss_mib"] = vm_hwm_mib(server.pid)
     finally:
         server.terminate()
@@ -400,8 +437,9 @@ def validation(store, folder: Path, opts: dict, result: dict) -> None:
     for n in opts["validation_sizes"]:
         if n > 1000 and result["size"] not in opts["validation_full_at"]:
             continue
-        code = next(iter(generate(n * TRIPLES_PER_CAPABILITY, folder / f"val-{n}", seed=11,
-                                  partners=1)))
+        code = next(
+            iter(generate(n * TRIPLES_PER_CAPABILITY, folder / f"val-{n}", seed=11, partners=1))
+        )
         path = folder / f"val-{n}" / f"{code}.ttl"
         entry = result["validation"][str(n)] = read_timed(subs, path, context, opts)
         source = entry.pop("source", None)
@@ -415,8 +453,7 @@ def read_timed(subs, path: Path, context, opts: dict) -> dict:
     from load import capped
 
     out = capped(lambda: subs.read(path, context), 1, opts["validation_cap"])
-    return {"read_s": out["p50"], "source": out["value"]} if "value" in out else {
-        "read": out}
+    return {"read_s": out["p50"], "source": out["value"]} if "value" in out else {"read": out}
 
 
 def submit_timed(subs, store, source, context, code: str, opts: dict) -> dict:
@@ -434,15 +471,20 @@ def submit_timed(subs, store, source, context, code: str, opts: dict) -> dict:
 
     subs.validate = validate
     try:
-        out = capped(lambda: subs.submit(store, source, context, code, "bench"), 1,
-                     opts["validation_cap"])
+        out = capped(
+            lambda: subs.submit(store, source, context, code, "bench"), 1, opts["validation_cap"]
+        )
     finally:
         subs.validate = real
     outcome = out.pop("value", None)
     out["triples"] = len(source.triples)
     if outcome is not None:
-        out.update(validate_s=spent[-1], accept_s=out["p50"] - spent[-1],
-                   conforms=outcome.report.conforms, accepted=outcome.acceptance is not None)
+        out.update(
+            validate_s=spent[-1],
+            accept_s=out["p50"] - spent[-1],
+            conforms=outcome.report.conforms,
+            accepted=outcome.acceptance is not None,
+        )
     return out
 
 
@@ -517,6 +559,7 @@ def q_ratio(q: dict) -> float | str | None:
 
 def figures(runs: list[dict]) -> list[tuple[str, list]]:
     """Return (figure, value per run) rows for every measured figure."""
+
     def pick(fn):
         out = []
         for r in runs:
@@ -526,31 +569,54 @@ def figures(runs: list[dict]) -> list[tuple[str, list]]:
                 out.append(None)
         return out
 
-    rows = [("triples", pick(lambda r: r["triples"])),
-            ("build s", pick(lambda r: r["build_s"])),
-            ("build triples/s", pick(lambda r: r["build_triples_per_s"])),
-            ("view build s", pick(lambda r: r["view_build_s"])),
-            ("kg gaps (whole) p50 s", pick(lambda r: r["gaps"].get("p50") or short(r["gaps"]))),
-            ("kg gaps without failed queries p50 s", pick(lambda r: r["gaps_without"]["p50"])),
-            ("peak RSS of the benchmark process MiB", pick(lambda r: r["peak_rss_mib"])),
-            ("rdflib load s", pick(lambda r: r["rdflib"]["load"]["s"])),
-            ("rdflib worker peak RSS MiB", pick(lambda r: r["rdflib"]["done"]["peak_rss_mib"])),
-            ("Virtuoso build (remote store) s", pick(lambda r: r["virtuoso"]["build_s"]))]
+    rows = [
+        ("triples", pick(lambda r: r["triples"])),
+        ("build s", pick(lambda r: r["build_s"])),
+        ("build triples/s", pick(lambda r: r["build_triples_per_s"])),
+        ("view build s", pick(lambda r: r["view_build_s"])),
+        ("kg gaps (whole) p50 s", pick(lambda r: r["gaps"].get("p50") or short(r["gaps"]))),
+        ("kg gaps without failed queries p50 s", pick(lambda r: r["gaps_without"]["p50"])),
+        ("peak RSS of the benchmark process MiB", pick(lambda r: r["peak_rss_mib"])),
+        ("rdflib load s", pick(lambda r: r["rdflib"]["load"]["s"])),
+        ("rdflib worker peak RSS MiB", pick(lambda r: r["rdflib"]["done"]["peak_rss_mib"])),
+        ("Virtuoso build (remote store) s", pick(lambda r: r["virtuoso"]["build_s"])),
+    ]
     for name in sorted({q for r in runs for q in r.get("queries", {})}):
         got = pick(lambda r, n=name: r["queries"][n])
-        rows += [(f"{name}: oxigraph p50 s", [q and (q["oxigraph"].get("p50")
-                                                      or short(q["oxigraph"])) for q in got]),
-                 (f"{name}: oxigraph p95 s", [q and q["oxigraph"].get("p95") for q in got]),
-                 (f"{name}: rdflib p50 s", [q and short(q.get("rdflib")) for q in got]),
-                 (f"{name}: rdflib / oxigraph", [q and q_ratio(q) for q in got]),
-                 (f"{name}: Virtuoso p50 s", [q and q.get("virtuoso") and (
-                     q["virtuoso"].get("p50") or short(q["virtuoso"])) for q in got])]
+        rows += [
+            (
+                f"{name}: oxigraph p50 s",
+                [q and (q["oxigraph"].get("p50") or short(q["oxigraph"])) for q in got],
+            ),
+            (f"{name}: oxigraph p95 s", [q and q["oxigraph"].get("p95") for q in got]),
+            (f"{name}: rdflib p50 s", [q and short(q.get("rdflib")) for q in got]),
+            (f"{name}: rdflib / oxigraph", [q and q_ratio(q) for q in got]),
+            (
+                f"{name}: Virtuoso p50 s",
+                [
+                    q and q.get("virtuoso") and (q["virtuoso"].get("p50") or short(q["virtuoso"]))
+                    for q in got
+                ],
+            ),
+        ]
     for n in sorted({k for r in runs for k in r.get("validation", {})}, key=int):
-        for part, key in (("read", "read_s"), ("validate", "validate_s"),
-                          ("accept", "accept_s"), ("read+validate+accept", "total_s")):
-            rows.append((f"{n} capabilities: {part} s",
-                         pick(lambda r, n=n, k=key: with_total(r["validation"][n]).get(k)
-                              or short(r["validation"][n].get("read", r["validation"][n])))))
+        for part, key in (
+            ("read", "read_s"),
+            ("validate", "validate_s"),
+            ("accept", "accept_s"),
+            ("read+validate+accept", "total_s"),
+        ):
+            rows.append(
+                (
+                    f"{n} capabilities: {part} s",
+                    pick(
+                        lambda r, n=n, k=key: (
+                            with_total(r["validation"][n]).get(k)
+                            or short(r["validation"][n].get("read", r["validation"][n]))
+                        )
+                    ),
+                )
+            )
     for page in PAGES:
         for part, key in (("p50 ms", "p50"), ("p95 ms", "p95")):
             rows.append((f"{page} {part}", pick(lambda r, p=page, k=key: r["pages"][p][k] * 1000)))
@@ -597,23 +663,48 @@ def targets(runs: list[dict]) -> list[tuple[str, str, str, str]]:
         out.append(query_target(one))
         gaps = one["gaps"].get("p50")
         without = one.get("gaps_without", {}).get("p50")
-        out.append(("kg gaps whole <= 3 s", "1M", f"{gaps:.2f} s" if gaps else
-                    short(one["gaps"]) + (f"; without the failed queries {without:.1f} s"
-                                          if without else ""),
-                    verdict(gaps, 3.0, "s") if gaps else "MISSED (failed)"))
+        out.append(
+            (
+                "kg gaps whole <= 3 s",
+                "1M",
+                f"{gaps:.2f} s"
+                if gaps
+                else short(one["gaps"])
+                + (f"; without the failed queries {without:.1f} s" if without else ""),
+                verdict(gaps, 3.0, "s") if gaps else "MISSED (failed)",
+            )
+        )
         speed, note = gaps_speedup(one)
         lower = note.startswith("at least") and speed and speed < 50
-        out.append(("gap queries >= 50x faster than rdflib", "1M",
-                    f"{'>= ' if lower else ''}{speed:.0f}x ({note})" if speed else note,
-                    "not settled: a lower bound under 50x (rdflib hit the cap)" if lower
-                    else verdict(speed, 50, "x", higher=True)))
-        out.append(("build >= 200k triples/s", "1M", f"{one['build_triples_per_s']:,.0f}",
-                    verdict(one["build_triples_per_s"], 200_000, "triples/s", higher=True)))
+        out.append(
+            (
+                "gap queries >= 50x faster than rdflib",
+                "1M",
+                f"{'>= ' if lower else ''}{speed:.0f}x ({note})" if speed else note,
+                "not settled: a lower bound under 50x (rdflib hit the cap)"
+                if lower
+                else verdict(speed, 50, "x", higher=True),
+            )
+        )
+        out.append(
+            (
+                "build >= 200k triples/s",
+                "1M",
+                f"{one['build_triples_per_s']:,.0f}",
+                verdict(one["build_triples_per_s"], 200_000, "triples/s", higher=True),
+            )
+        )
         out.append(validation_target(one))
         out.append(pages_target(one))
         rss = one.get("server_rss_mib")
-        out.append(("server peak RSS <= 2 GiB", "1M", f"{rss:.0f} MiB" if rss else "-",
-                    verdict(rss, 2048, "MiB")))
+        out.append(
+            (
+                "server peak RSS <= 2 GiB",
+                "1M",
+                f"{rss:.0f} MiB" if rss else "-",
+                verdict(rss, 2048, "MiB"),
+            )
+        )
     out.append(ten_target(ten))
     return out
 
@@ -627,8 +718,12 @@ def ten_target(ten: dict) -> tuple[str, str, str, str]:
     if "p50" in gaps:
         return name, "10M", f"{gaps['p50']:.1f} s", verdict(gaps["p50"], 30, "s")
     if "over_cap" in gaps:
-        return (name, "10M", short(gaps),
-                f"MISSED by more than {gaps['over_cap'] / 30:.0f}x (stopped at the cap)")
+        return (
+            name,
+            "10M",
+            short(gaps),
+            f"MISSED by more than {gaps['over_cap'] / 30:.0f}x (stopped at the cap)",
+        )
     return name, "10M", short(gaps), "MISSED (failed)"
 
 
@@ -642,8 +737,12 @@ def query_target(run: dict) -> tuple[str, str, str, str]:
     name = "every gap query p50 <= 0.5 s"
     failed = {n: q["oxigraph"] for n, q in run["queries"].items() if "p50" not in q["oxigraph"]}
     if failed:
-        return (name, run["size"], "; ".join(f"{n} {short(v)}" for n, v in failed.items()),
-                "MISSED (failed)")
+        return (
+            name,
+            run["size"],
+            "; ".join(f"{n} {short(v)}" for n, v in failed.items()),
+            "MISSED (failed)",
+        )
     worst = max(run["queries"].items(), key=lambda kv: kv[1]["oxigraph"]["p50"])
     p50 = worst[1]["oxigraph"]["p50"]
     return name, run["size"], f"worst {worst[0]} {p50:.2f} s", verdict(p50, 0.5, "s")
@@ -655,11 +754,19 @@ def validation_target(run: dict) -> tuple[str, str, str, str]:
     name = "1,000 capabilities read+validated+accepted <= 5 s"
     if "total_s" not in v:
         over = v.get("read", v).get("over_cap")
-        return (name, run["size"], f"> {over:.0f} s ({'read' if 'read' in v else 'submit'})"
-                if over else "-", f"MISSED (over the {over:.0f} s cap)" if over else "not measured")
-    return (name, run["size"], f"{v['total_s']:.1f} s (read {v['read_s']:.1f} s + pySHACL "
-            f"{v['validate_s']:.1f} s + accept {v['accept_s']:.1f} s)",
-            verdict(v["total_s"], 5.0, "s"))
+        return (
+            name,
+            run["size"],
+            f"> {over:.0f} s ({'read' if 'read' in v else 'submit'})" if over else "-",
+            f"MISSED (over the {over:.0f} s cap)" if over else "not measured",
+        )
+    return (
+        name,
+        run["size"],
+        f"{v['total_s']:.1f} s (read {v['read_s']:.1f} s + pySHACL "
+        f"{v['validate_s']:.1f} s + accept {v['accept_s']:.1f} s)",
+        verdict(v["total_s"], 5.0, "s"),
+    )
 
 
 def pages_target(run: dict) -> tuple[str, str, str, str]:
@@ -668,27 +775,42 @@ def pages_target(run: dict) -> tuple[str, str, str, str]:
     if not pages:
         return ("pages p95 <= 100 ms, 16 clients", run["size"], "-", "not measured")
     name, worst = max(pages.items(), key=lambda kv: kv[1]["p95"])
-    return ("pages p95 <= 100 ms, 16 clients", run["size"],
-            f"worst {name} {worst['p95'] * 1000:.0f} ms", verdict(worst["p95"], 0.1, "s"))
+    return (
+        "pages p95 <= 100 ms, 16 clients",
+        run["size"],
+        f"worst {name} {worst['p95'] * 1000:.0f} ms",
+        verdict(worst["p95"], 0.1, "s"),
+    )
 
 
 def render(facts: dict, runs: list[dict], settings: dict) -> str:
     """Return the results as Markdown: targets, every figure with growth per 10x, notes."""
-    lines = ["# Benchmark results", "", "Machine: " + ", ".join(f"{k} {v}" for k, v in
-                                                                facts.items()),
-             "", "Settings: " + ", ".join(f"{k} {v}" for k, v in settings.items()), ""]
-    lines += [f"- {r['size']}: started {r.get('started')}, load average before "
-              f"{fmt_load(r.get('load_before'))}, after {fmt_load(r.get('load_after'))}; "
-              f"store {'on disk' if r.get('on_disk') else 'in memory'}"
-              + ("" if r.get("complete") else f"; PARTIAL: {r.get('stopped', 'stopped early')}")
-              for r in runs]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in facts.items()),
+        "",
+        "Settings: " + ", ".join(f"{k} {v}" for k, v in settings.items()),
+        "",
+    ]
+    lines += [
+        f"- {r['size']}: started {r.get('started')}, load average before "
+        f"{fmt_load(r.get('load_before'))}, after {fmt_load(r.get('load_after'))}; "
+        f"store {'on disk' if r.get('on_disk') else 'in memory'}"
+        + ("" if r.get("complete") else f"; PARTIAL: {r.get('stopped', 'stopped early')}")
+        for r in runs
+    ]
     lines += ["", "## Targets", "", "| target | size | measured | verdict |", "|---|---|---|---|"]
     lines += [f"| {t} | {s} | {m} | {v} |" for t, s, m, v in targets(runs)]
     sizes = [r["size"] for r in runs]
-    lines += ["", "## Every figure (growth factor against the previous, 10x smaller, size)", "",
-              "| figure | " + " | ".join(sizes) + " |", "|---" * (len(sizes) + 1) + "|"]
-    lines += [f"| {name} | " + " | ".join(growth(values)) + " |"
-              for name, values in figures(runs)]
+    lines += [
+        "",
+        "## Every figure (growth factor against the previous, 10x smaller, size)",
+        "",
+        "| figure | " + " | ".join(sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    lines += [f"| {name} | " + " | ".join(growth(values)) + " |" for name, values in figures(runs)]
     lines += ["", "## Why and what was tried", ""]
     lines += [f"- **{k}**: {v}" for k, v in NOTES.items()] or ["- (no notes)"]
     return "\n".join(lines) + "\n"
@@ -708,19 +830,29 @@ def options() -> argparse.Namespace:
     p.add_argument("--rdflib-repeat", type=int, default=1)
     p.add_argument("--cap", type=float, default=60.0, help="seconds per rdflib query")
     p.add_argument("--rdflib-max", default="1M", help="largest size rdflib is run at")
-    p.add_argument("--virtuoso-max", default="100k",
-                   help="largest size also run on Virtuoso as the remote store")
+    p.add_argument(
+        "--virtuoso-max",
+        default="100k",
+        help="largest size also run on Virtuoso as the remote store",
+    )
     p.add_argument("--disk-from", default="10M", help="smallest size built on disk")
     p.add_argument("--skip-load-test", action="store_true")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--load-seconds", type=float, default=20.0)
     p.add_argument("--load-requests", type=int, default=800)
     p.add_argument("--validation-sizes", default="100,1000,10000")
-    p.add_argument("--validation-full-at", default="1M",
-                   help="sizes at which validation sizes above 1,000 run too")
+    p.add_argument(
+        "--validation-full-at",
+        default="1M",
+        help="sizes at which validation sizes above 1,000 run too",
+    )
     p.add_argument("--validation-cap", type=float, default=120.0)
-    p.add_argument("--ox-mem-gib", type=float, default=8.0,
-                   help="memory a pyoxigraph query may take above the store before it is stopped")
+    p.add_argument(
+        "--ox-mem-gib",
+        type=float,
+        default=8.0,
+        help="memory a pyoxigraph query may take above the store before it is stopped",
+    )
     p.add_argument("--render-only", action="store_true", help="rewrite results.md from JSON")
     p.add_argument("--out", type=Path, default=HERE)
     return p.parse_args()
@@ -729,9 +861,13 @@ def options() -> argparse.Namespace:
 def run_sizes(args: argparse.Namespace) -> list[dict]:
     """Run each size in a spawned subprocess; return the results that finished."""
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
-    opts = {**vars(args), "scratch": str(scratch), "out": str(args.out),
-            "validation_sizes": [int(n) for n in args.validation_sizes.split(",") if n],
-            "validation_full_at": args.validation_full_at.split(",")}
+    opts = {
+        **vars(args),
+        "scratch": str(scratch),
+        "out": str(args.out),
+        "validation_sizes": [int(n) for n in args.validation_sizes.split(",") if n],
+        "validation_full_at": args.validation_full_at.split(","),
+    }
     runs = []
     for size in args.sizes.split(","):
         proc = mp.get_context("spawn").Process(target=one_size, args=(size, opts, scratch))
@@ -752,13 +888,22 @@ def main() -> None:
     runs = [] if args.render_only else run_sizes(args)
     args.out.mkdir(parents=True, exist_ok=True)
     merged = merge(path, runs)
-    settings = {"rdflib cap s": args.cap, "oxigraph repeat": args.repeat,
-                "rdflib repeat": args.rdflib_repeat, "clients": args.clients,
-                "load per page": f"{args.load_seconds:.0f} s or {args.load_requests} requests"}
+    settings = {
+        "rdflib cap s": args.cap,
+        "oxigraph repeat": args.repeat,
+        "rdflib repeat": args.rdflib_repeat,
+        "clients": args.clients,
+        "load per page": f"{args.load_seconds:.0f} s or {args.load_requests} requests",
+    }
     if path.exists() and args.render_only:
         settings = json.loads(path.read_text()).get("settings", settings)
-    path.write_text(json.dumps({"machine": machine(), "targets": TARGETS, "settings": settings,
-                                "runs": merged}, indent=1, default=str))
+    path.write_text(
+        json.dumps(
+            {"machine": machine(), "targets": TARGETS, "settings": settings, "runs": merged},
+            indent=1,
+            default=str,
+        )
+    )
     (args.out / "results.md").write_text(render(machine(), merged, settings))
     log(f"wrote {args.out / 'results.md'}")
 

@@ -75,8 +75,13 @@ def _triples(path: Path) -> list[ox.Triple]:
 
 def _locals(triples: list[ox.Triple], predicate: str, prefix: str) -> list[str]:
     """Return the sorted local names of subjects under `prefix` that have `predicate`."""
-    return sorted({t.subject.value.removeprefix(prefix) for t in triples
-                   if t.predicate.value == predicate and t.subject.value.startswith(prefix)})
+    return sorted(
+        {
+            t.subject.value.removeprefix(prefix)
+            for t in triples
+            if t.predicate.value == predicate and t.subject.value.startswith(prefix)
+        }
+    )
 
 
 def load_vocab(root: Path = ROOT) -> Vocab:
@@ -91,23 +96,43 @@ def load_vocab(root: Path = ROOT) -> Vocab:
     for t in standards:
         if t.predicate.value == CSIG + "carries":
             carriers.setdefault(t.object.value.rsplit("/", 1)[-1], []).append(
-                t.subject.value.rsplit("/", 1)[-1])
-    required = sorted({t.object.value.rsplit("/", 1)[-1] for t in exchanges
-                       if t.predicate.value == CSIG + "dataType"} & set(carriers))
-    return Vocab(nations, _coalitions(members), {k: sorted(v) for k, v in carriers.items()},
-                 required, _concepts(vocab / "missionareas.ttl", "missionarea/"),
-                 _concepts(vocab / "kinds.ttl", "kind/"),
-                 _concepts(vocab / "orbits.ttl", "orbit/"),
-                 [s for s in _concepts(vocab / "statuses.ttl", "status/")
-                  if s not in ("retired", "cancelled")], _current(standards))
+                t.subject.value.rsplit("/", 1)[-1]
+            )
+    required = sorted(
+        {
+            t.object.value.rsplit("/", 1)[-1]
+            for t in exchanges
+            if t.predicate.value == CSIG + "dataType"
+        }
+        & set(carriers)
+    )
+    return Vocab(
+        nations,
+        _coalitions(members),
+        {k: sorted(v) for k, v in carriers.items()},
+        required,
+        _concepts(vocab / "missionareas.ttl", "missionarea/"),
+        _concepts(vocab / "kinds.ttl", "kind/"),
+        _concepts(vocab / "orbits.ttl", "orbit/"),
+        [
+            s
+            for s in _concepts(vocab / "statuses.ttl", "status/")
+            if s not in ("retired", "cancelled")
+        ],
+        _current(standards),
+    )
 
 
 def _current(triples: list[ox.Triple]) -> set[str]:
     """Return the keys of current standards: lifecycle current, not replaced."""
     life = PREFIXES["lifecycle"] + "current"
     now = {t.subject.value for t in triples if t.object.value == life}
-    gone = {t.subject.value for t in triples if t.predicate.value in (
-        PREFIXES["dcterms"] + "isReplacedBy", CSIG + "functionallySupersededBy")}
+    gone = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value
+        in (PREFIXES["dcterms"] + "isReplacedBy", CSIG + "functionallySupersededBy")
+    }
     return {s.rsplit("/", 1)[-1] for s in now - gone}
 
 
@@ -118,8 +143,9 @@ def _concepts(path: Path, namespace: str) -> list[str]:
 
 def _coalitions(triples: list[ox.Triple]) -> dict[str, list[str]]:
     """Return nation code -> coalition codes, from the memberships."""
-    member = {t.subject.value: t.object.value for t in triples
-              if t.predicate.value == CSIG + "member"}
+    member = {
+        t.subject.value: t.object.value for t in triples if t.predicate.value == CSIG + "member"
+    }
     out: dict[str, list[str]] = {}
     for t in triples:
         if t.predicate.value == CSIG + "coalition" and t.subject.value in member:
@@ -139,11 +165,17 @@ def _marking(rng: random.Random, vocab: Vocab, nation: str) -> list[str]:
         shared = [f"coalition:{groups[0]}"] if groups and rng.random() < 0.5 else []
         names = [f"nation:{n}" for n in sorted(set(rel))] + shared
         text = ", ".join(sorted(set(rel)) + [c.split(":")[1] for c in shared])
-        return ["csig:classification cls:US-S", "csig:disseminationControl dissem:REL",
-                f"csig:releasableTo {', '.join(names)}",
-                f'csig:markingText "SECRET//REL TO {text}"']
-    return ["csig:classification cls:US-S", "csig:disseminationControl dissem:NOFORN",
-            'csig:markingText "SECRET//NOFORN"']
+        return [
+            "csig:classification cls:US-S",
+            "csig:disseminationControl dissem:REL",
+            f"csig:releasableTo {', '.join(names)}",
+            f'csig:markingText "SECRET//REL TO {text}"',
+        ]
+    return [
+        "csig:classification cls:US-S",
+        "csig:disseminationControl dissem:NOFORN",
+        'csig:markingText "SECRET//NOFORN"',
+    ]
 
 
 def _preferences(rng: random.Random, vocab: Vocab) -> dict[str, list[str]]:
@@ -167,20 +199,32 @@ def capability(rng: random.Random, vocab: Vocab, nation: str, n: int, prefs: dic
         way = "produces" if rng.random() < 0.55 else "consumes"
         node = f"<{ID}capability/{ident}/interface/{k}>"
         parts.append(f"csig:{way} {node}")
-        lines.append(f"{node} a csig:Interface ; csig:dataType dt:{dtype} ; "
-                     f"csig:standard std:{rng.choice(pool)} ; csig:assumed true .")
+        lines.append(
+            f"{node} a csig:Interface ; csig:dataType dt:{dtype} ; "
+            f"csig:standard std:{rng.choice(pool)} ; csig:assumed true ."
+        )
     mark = f"<{ID}capability/{ident}/marking>"
-    lines.append(f"{mark} a csig:Marking ; csig:markingSystem cls:US ; "
-                 + " ; ".join(_marking(rng, vocab, nation)) + " .")
+    lines.append(
+        f"{mark} a csig:Marking ; csig:markingSystem cls:US ; "
+        + " ; ".join(_marking(rng, vocab, nation))
+        + " ."
+    )
     year = rng.randint(2025, 2026) if rng.random() < 0.9 else rng.randint(2019, 2024)
     day = f"{year}-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
-    head = [f"{iri} a csig:Capability", f'dcterms:identifier "{ident}"',
-            f'rdfs:label "Synthetic {nation} capability {n}"@en',
-            f"csig:providedBy nation:{nation}", f"csig:missionArea ma:{rng.choice(vocab.areas)}",
-            f"csig:orbitRegime orbit:{rng.choice(vocab.orbits)}",
-            f"csig:status status:{rng.choice(vocab.statuses)}",
-            f'csig:statusAsOf "{day}"^^xsd:date', f"csig:kind kind:{rng.choice(vocab.kinds)}",
-            "dcterms:source <https://example.org/synthetic>", *parts, f"csig:hasMarking {mark}"]
+    head = [
+        f"{iri} a csig:Capability",
+        f'dcterms:identifier "{ident}"',
+        f'rdfs:label "Synthetic {nation} capability {n}"@en',
+        f"csig:providedBy nation:{nation}",
+        f"csig:missionArea ma:{rng.choice(vocab.areas)}",
+        f"csig:orbitRegime orbit:{rng.choice(vocab.orbits)}",
+        f"csig:status status:{rng.choice(vocab.statuses)}",
+        f'csig:statusAsOf "{day}"^^xsd:date',
+        f"csig:kind kind:{rng.choice(vocab.kinds)}",
+        "dcterms:source <https://example.org/synthetic>",
+        *parts,
+        f"csig:hasMarking {mark}",
+    ]
     return " ;\n    ".join(head) + " .\n" + "\n".join(lines) + "\n\n"
 
 

@@ -19,8 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROGRAMS = ("virtuoso-t", "isql-vt")
-DATABASE_KEYS = ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile",
-                 "xa_persistent_file")
+DATABASE_KEYS = (
+    "DatabaseFile",
+    "ErrorLogFile",
+    "LockFile",
+    "TransactionFile",
+    "xa_persistent_file",
+)
 
 
 class Unavailable(RuntimeError):
@@ -38,8 +43,10 @@ def packaged_ini() -> Path:
     """Return the virtuoso.ini the package installs, or raise `Unavailable`."""
     found = sorted(glob.glob("/etc/virtuoso-opensource-*/virtuoso.ini"))
     if not found or not all(shutil.which(p) for p in PROGRAMS):
-        raise Unavailable("virtuoso-t, isql-vt or virtuoso.ini is missing: install the "
-                          "virtuoso-opensource package (make test does)")
+        raise Unavailable(
+            "virtuoso-t, isql-vt or virtuoso.ini is missing: install the "
+            "virtuoso-opensource package (make test does)"
+        )
     return Path(found[-1])
 
 
@@ -80,13 +87,26 @@ def running(folder: Path) -> Iterator[str]:
     (folder / "virtuoso.ini").write_text(ini(packaged, folder, sql, http))
     base = f"http://127.0.0.1:{http}"
     with open(folder / "console.log", "wb") as log:
-        process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", "virtuoso.ini"],
-                                   cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", "virtuoso.ini"],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_until_up(base + "/sparql", process)
-            subprocess.run(["isql-vt", f"127.0.0.1:{sql}", "dba", "dba",
-                            'exec=grant SPARQL_UPDATE to "SPARQL";'],
-                           check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [
+                    "isql-vt",
+                    f"127.0.0.1:{sql}",
+                    "dba",
+                    "dba",
+                    'exec=grant SPARQL_UPDATE to "SPARQL";',
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
             yield f"sparql+{base}/sparql|{base}/sparql|{base}/sparql-graph-crud"
         finally:
             process.terminate()

@@ -83,11 +83,12 @@ def _local(iri: str) -> str:
 
 def public_base_graphs(store: GraphStore) -> list[str]:
     """Return the ontology and reference graphs, public to everyone."""
-    return [g for g in store.graphs()
-            if g == ONTOLOGY_GRAPH or g.startswith(GRAPH + "reference/")]
+    return [g for g in store.graphs() if g == ONTOLOGY_GRAPH or g.startswith(GRAPH + "reference/")]
 
 
-GRAPH_MARKINGS = sparql_prefixes(("csig", "skos")) + """
+GRAPH_MARKINGS = (
+    sparql_prefixes(("csig", "skos"))
+    + """
 SELECT ?g ?partner ?system ?cls ?rank ?dissem (GROUP_CONCAT(STR(?rel); separator=" ") AS ?rels)
 WHERE {
   ?g csig:partner ?partner ; csig:markingSystem ?system ; csig:classification ?cls ;
@@ -97,6 +98,7 @@ WHERE {
   FILTER(STRSTARTS(STR(?g), ?_prefix))
 } GROUP BY ?g ?partner ?system ?cls ?rank ?dissem
 """
+)
 
 
 def partner_graphs(store: GraphStore, prefix: str = GRAPH + "partner/") -> list[GraphEntry]:
@@ -115,12 +117,15 @@ def partner_graphs(store: GraphStore, prefix: str = GRAPH + "partner/") -> list[
     return entries
 
 
-MEMBERSHIPS = sparql_prefixes(("csig",)) + """
+MEMBERSHIPS = (
+    sparql_prefixes(("csig",))
+    + """
 SELECT ?member ?coalition ?start ?end WHERE {
   ?m a csig:Membership ; csig:member ?member ; csig:coalition ?coalition .
   OPTIONAL { ?m csig:startDate ?start } OPTIONAL { ?m csig:endDate ?end }
 }
 """
+)
 
 
 def coalitions_of(store: GraphStore, partner_iri: str, on: dt.date | None = None) -> set[str]:
@@ -128,7 +133,8 @@ def coalitions_of(store: GraphStore, partner_iri: str, on: dt.date | None = None
     day = (on or dt.date.today()).isoformat()
     rows = store.select(MEMBERSHIPS, Dataset(tuple(public_base_graphs(store))))
     return {
-        r["coalition"].value for r in rows
+        r["coalition"].value
+        for r in rows
         if r["member"].value == partner_iri
         and (not r.get("start") or r["start"].value[:10] <= day)
         and (not r.get("end") or r["end"].value[:10] >= day)
@@ -180,8 +186,9 @@ def viewer_coalitions(store: GraphStore, viewer: Viewer) -> set[str]:
 def visible_graphs(store: GraphStore, viewer: Viewer = ANONYMOUS) -> list[str]:
     """Return the graphs `viewer` may see: public graphs plus releasable partner graphs."""
     coalitions = viewer_coalitions(store, viewer)
-    return public_base_graphs(store) + [e.graph for e in partner_graphs(store)
-                                        if may_see(viewer, e, coalitions)]
+    return public_base_graphs(store) + [
+        e.graph for e in partner_graphs(store) if may_see(viewer, e, coalitions)
+    ]
 
 
 def viewer_dataset(store: GraphStore, viewer: Viewer = ANONYMOUS) -> Dataset:
@@ -191,5 +198,4 @@ def viewer_dataset(store: GraphStore, viewer: Viewer = ANONYMOUS) -> Dataset:
 
 def full_dataset(store: GraphStore) -> Dataset:
     """Return every current graph: what an administrator on the command line sees."""
-    return materialised(store, public_base_graphs(store) +
-                        [e.graph for e in partner_graphs(store)])
+    return materialised(store, public_base_graphs(store) + [e.graph for e in partner_graphs(store)])

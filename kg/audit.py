@@ -21,8 +21,9 @@ class Event:
     graph: str = ""
     version: int | None = None
     detail: str = ""
-    time: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(
-        timespec="milliseconds"))
+    time: str = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    )
 
 
 def record(path: Path, event: Event) -> None:

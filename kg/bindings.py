@@ -34,14 +34,19 @@ def bind(text: str, bindings: dict) -> str:
 COMMENT = Suppress("#" + rest_of_line)
 # From the start of a query to just inside the `{` of its WHERE clause, built from rdflib's own
 # grammar rules (new expressions; rdflib's are not changed): the end is where VALUES goes.
-_HEAD = (grammar.Prologue
-         + (grammar.SelectClause | grammar.Keyword("CONSTRUCT") + grammar.ConstructTemplate
-            | grammar.Keyword("DESCRIBE") + (OneOrMore(grammar.VarOrIri) | Literal("*"))
-            | grammar.Keyword("ASK"))
-         + ZeroOrMore(grammar.DatasetClause)
-         + Optional(grammar.Keyword("WHERE").ignore(COMMENT))
-         + Suppress(Literal("{").ignore(COMMENT))
-         + Empty().set_parse_action(lambda _s, at, _t: [at]))
+_HEAD = (
+    grammar.Prologue
+    + (
+        grammar.SelectClause
+        | grammar.Keyword("CONSTRUCT") + grammar.ConstructTemplate
+        | grammar.Keyword("DESCRIBE") + (OneOrMore(grammar.VarOrIri) | Literal("*"))
+        | grammar.Keyword("ASK")
+    )
+    + ZeroOrMore(grammar.DatasetClause)
+    + Optional(grammar.Keyword("WHERE").ignore(COMMENT))
+    + Suppress(Literal("{").ignore(COMMENT))
+    + Empty().set_parse_action(lambda _s, at, _t: [at])
+)
 
 
 @functools.lru_cache(maxsize=256)

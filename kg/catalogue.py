@@ -56,8 +56,9 @@ class Query:
 
 def parse(name: str, text: str) -> Query:
     """Parse a `.rq` file: the `#+` YAML header and the query text."""
-    header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines()
-                       if line.startswith("#+"))
+    header = "\n".join(
+        line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")
+    )
     try:
         meta = yaml.safe_load(header) or {}
     except yaml.YAMLError as err:
@@ -67,11 +68,19 @@ def parse(name: str, text: str) -> Query:
     params = {}
     for key, spec in (meta.get("params") or {}).items():
         if spec.get("type") not in VALUE_TYPES or not spec.get("description"):
-            raise KGError(f"{name}.rq: parameter {key} needs a type of {VALUE_TYPES} "
-                          "and a description")
+            raise KGError(
+                f"{name}.rq: parameter {key} needs a type of {VALUE_TYPES} and a description"
+            )
         params[key] = Param(key, spec["type"], spec.get("default"), spec["description"])
-    return Query(name, text, meta["summary"], meta.get("description", "").strip(),
-                 tuple(meta.get("tags", ())), meta.get("severity", "info"), params)
+    return Query(
+        name,
+        text,
+        meta["summary"],
+        meta.get("description", "").strip(),
+        tuple(meta.get("tags", ())),
+        meta.get("severity", "info"),
+        params,
+    )
 
 
 _PARSED: dict[tuple, dict[str, Query]] = {}
@@ -127,8 +136,7 @@ def term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
 def resolve(store: GraphStore, dataset: Dataset, param: Param, value: object):
     """Return the term for a value, choosing among candidate namespaces the one that exists."""
     first = term(param, value)
-    if param.type != "partner" or first.value.startswith("https://w3id.org/csig/id/"
-                                                          "coalition/"):
+    if param.type != "partner" or first.value.startswith("https://w3id.org/csig/id/coalition/"):
         return first
     code = first.value.rsplit("/", 1)[-1]
     for namespace in IRI_TYPES["partner"][0]:
@@ -142,8 +150,10 @@ def bindings(store: GraphStore, dataset: Dataset, query: Query, values: dict) ->
     """Return the `?_name` bindings of a query: given values, else defaults; None stays unbound."""
     unknown = sorted(set(values) - set(query.params))
     if unknown:
-        raise KGError(f"query {query.name} has no parameter {', '.join(unknown)}; "
-                      f"its parameters: {', '.join(query.params) or 'none'}")
+        raise KGError(
+            f"query {query.name} has no parameter {', '.join(unknown)}; "
+            f"its parameters: {', '.join(query.params) or 'none'}"
+        )
     out = {}
     for name, param in query.params.items():
         value = values.get(name, param.default)
@@ -152,8 +162,14 @@ def bindings(store: GraphStore, dataset: Dataset, query: Query, values: dict) ->
     return out
 
 
-def run(store: GraphStore, query: Query, dataset: Dataset, values: dict | None = None,
-        row_cap: int = 0, runner: Callable = run_query) -> QueryResult:
+def run(
+    store: GraphStore,
+    query: Query,
+    dataset: Dataset,
+    values: dict | None = None,
+    row_cap: int = 0,
+    runner: Callable = run_query,
+) -> QueryResult:
     """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
 
     `runner` runs the bound query (default in this process; the CLI passes its worker).
@@ -161,8 +177,7 @@ def run(store: GraphStore, query: Query, dataset: Dataset, values: dict | None =
     bound = bindings(store, dataset, query, values or {})
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
-    result.rows = [{k: v for k, v in row.items() if not k.startswith("_")}
-                   for row in result.rows]
+    result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
     return result
 
 

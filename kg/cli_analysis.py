@@ -12,10 +12,21 @@ import click
 from kg.cli import handled, main, open_store, query_runner, settings
 from kg.errors import KGError
 
-AS_OPTION = click.option("--as", "viewer", default="public", show_default=True,
-                         help="Run as this viewer: public, all, or a user of the users file.")
-PARAM_OPTION = click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-                            help="A query parameter, e.g. -p partner=GBR (repeatable).")
+AS_OPTION = click.option(
+    "--as",
+    "viewer",
+    default="public",
+    show_default=True,
+    help="Run as this viewer: public, all, or a user of the users file.",
+)
+PARAM_OPTION = click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A query parameter, e.g. -p partner=GBR (repeatable).",
+)
 
 
 @main.command()
@@ -34,8 +45,14 @@ def queries() -> None:
 @main.command()
 @click.argument("name")
 @PARAM_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @AS_OPTION
 @handled
 def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
@@ -45,16 +62,33 @@ def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
     from kg.users import dataset_for
 
     store = open_store()
-    result = run(store, get(name), dataset_for(store, settings(), viewer), parse_params(params),
-                 int(settings().number("row_cap")), query_runner())
+    result = run(
+        store,
+        get(name),
+        dataset_for(store, settings(), viewer),
+        parse_params(params),
+        int(settings().number("row_cap")),
+        query_runner(),
+    )
     click.echo(render(result, fmt))
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md",
-              show_default=True, help="Output format.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Run on the data as it stood on DATE (YYYY-MM-DD), from submission history.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Run on the data as it stood on DATE (YYYY-MM-DD), from submission history.",
+)
 @click.option("--top", default=5, show_default=True, help="How many adoptions to recommend.")
 @PARAM_OPTION
 @AS_OPTION
@@ -77,8 +111,14 @@ def gaps(fmt: str, as_of: str | None, top: int, params: tuple[str, ...], viewer:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--data-type", "data_type", default=None, help="Only this data type (DT.TRK).")
 @AS_OPTION
 @handled
@@ -100,14 +140,21 @@ def network(fmt: str, data_type: str | None, viewer: str) -> None:
     click.echo(f"bridges: {', '.join(f'{a}-{b}' for a, b in found.bridges) or 'none'}")
     click.echo(f"articulation points: {', '.join(found.articulation_points) or 'none'}")
     for row in found.standards[:10]:
-        click.echo(f"  {row['standard']:24} partners {row['partners']:3}  "
-                   f"betweenness {row['betweenness']}")
+        click.echo(
+            f"  {row['standard']:24} partners {row['partners']:3}  betweenness {row['betweenness']}"
+        )
 
 
 @main.command()
 @click.argument("kind", type=click.Choice(["coverage", "exchange"]))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "md"]), default="md",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "md"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
 @AS_OPTION
 @handled
 def matrix(kind: str, fmt: str, viewer: str) -> None:
@@ -118,6 +165,5 @@ def matrix(kind: str, fmt: str, viewer: str) -> None:
 
     store = open_store()
     dataset = dataset_for(store, settings(), viewer)
-    table = coverage(store, dataset) if kind == "coverage" else exchange(
-        load_model(store, dataset))
+    table = coverage(store, dataset) if kind == "coverage" else exchange(load_model(store, dataset))
     click.echo(render(table, fmt), nl=False)

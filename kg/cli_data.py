@@ -23,8 +23,9 @@ def sparql(file: Path, fmt: str, viewer: str | None) -> None:
     from kg.users import dataset_for
 
     store = open_store()
-    result = query_runner()(store, file.read_text(encoding="utf-8"),
-                            dataset_for(store, settings(), viewer))
+    result = query_runner()(
+        store, file.read_text(encoding="utf-8"), dataset_for(store, settings(), viewer)
+    )
     click.echo(render(result, fmt))
 
 
@@ -42,8 +43,9 @@ def serve(debug: bool) -> None:
     channel = open_channel(app.extensions["kg"].store, settings())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the channel is closed
     if not settings()["store"].startswith("sparql+"):
-        click.echo(isolation_warning() or f"query workers run without network ({isolation()})",
-                   err=True)
+        click.echo(
+            isolation_warning() or f"query workers run without network ({isolation()})", err=True
+        )
     click.echo(
         f"serving on http://{settings()['host']}:{settings()['port']}/; "
         f"kg commands for this store are carried out here (channel {channel.path})",

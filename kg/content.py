@@ -44,8 +44,9 @@ class Content:
 
     def submission_shape_files(self) -> list[Path]:
         """Return the shapes that validate partner submissions."""
-        return sorted(p for p in self.shapes.glob("*.ttl")
-                      if p.name not in ("ontology.ttl", "reference.ttl"))
+        return sorted(
+            p for p in self.shapes.glob("*.ttl") if p.name not in ("ontology.ttl", "reference.ttl")
+        )
 
     def reference_shape_file(self) -> Path:
         """Return the shapes that validate the reference data."""
@@ -63,8 +64,7 @@ class Content:
         except (OSError, ET.ParseError) as err:
             raise KGError(f"{path}: {err}") from err
         return {
-            el.get("name"): self.ontology / el.get("uri")
-            for el in tree.iter(CATALOG_NS + "uri")
+            el.get("name"): self.ontology / el.get("uri") for el in tree.iter(CATALOG_NS + "uri")
         }
 
     def ontology_files(self) -> list[Path]:
@@ -76,13 +76,14 @@ class Content:
             iri = pending.pop()
             path = catalog.get(iri)
             if path is None:
-                raise KGError(f"owl:imports <{iri}> is not in ontology/catalog-v001.xml; "
-                              "imports are never fetched from the network")
+                raise KGError(
+                    f"owl:imports <{iri}> is not in ontology/catalog-v001.xml; "
+                    "imports are never fetched from the network"
+                )
             if path in seen:
                 continue
             seen.append(path)
-            pending += [q.object.value for q in read_file(path)
-                        if q.predicate.value == OWL_IMPORTS]
+            pending += [q.object.value for q in read_file(path) if q.predicate.value == OWL_IMPORTS]
         return sorted(seen)
 
     def graph_files(self) -> dict[str, list[Path]]:

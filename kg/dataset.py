@@ -84,8 +84,13 @@ class GraphStore(Protocol):
     def select(self, sparql: str, dataset: Dataset | None = None, bindings=None) -> list[dict]:
         """Run a SELECT query and return its rows as dicts of RDF terms."""
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
-                update: str = "", fresh: Iterable[str] = ()) -> None:
+    def replace(
+        self,
+        graphs: Mapping[str, Iterable[ox.Triple]],
+        drop: Iterable[str] = (),
+        update: str = "",
+        fresh: Iterable[str] = (),
+    ) -> None:
         """Replace named graphs, drop others and run `update`, all at once or not at all."""
 
     def update(self, sparql: str) -> None:

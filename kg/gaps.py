@@ -22,11 +22,14 @@ from kg.results import plain
 from kg.store import Store
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
-VERSIONS = sparql_prefixes(("csig", "prov")) + """
+VERSIONS = (
+    sparql_prefixes(("csig", "prov"))
+    + """
 SELECT ?code ?version ?time ?graph WHERE {
   ?s a csig:Submission ; csig:partnerCode ?code ; csig:version ?version ;
      prov:generatedAtTime ?time ; csig:graph ?graph .
 }"""
+)
 
 
 @dataclass
@@ -64,19 +67,26 @@ class GapReport:
     def network_findings(self) -> list[str]:
         """Return the network's weak points as sentences."""
         net = self.network
-        found = [f"island cut off from the main network: {', '.join(island)}"
-                 for island in net.islands[1:]]
-        found += [f"single point of failure: {p} holds parts of the network together"
-                  for p in net.articulation_points]
-        found += [f"bridge: the only link between two parts of the network is {a} - {b}"
-                  for a, b in net.bridges]
+        found = [
+            f"island cut off from the main network: {', '.join(island)}"
+            for island in net.islands[1:]
+        ]
+        found += [
+            f"single point of failure: {p} holds parts of the network together"
+            for p in net.articulation_points
+        ]
+        found += [
+            f"bridge: the only link between two parts of the network is {a} - {b}"
+            for a, b in net.bridges
+        ]
         return found
 
     def summary(self) -> str:
         """Return the one-line summary of counts per severity."""
         counts = self.counts()
-        return (f"{sum(counts.values())} findings: " +
-                ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES)))
+        return f"{sum(counts.values())} findings: " + ", ".join(
+            f"{counts[s]} {s}" for s in reversed(SEVERITIES)
+        )
 
 
 def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> Section:
@@ -84,12 +94,22 @@ def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> 
     mine = {k: v for k, v in params.items() if k in query.params}
     result = run(store, query, dataset, mine)
     rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
-    return Section(query.name, query.summary, query.severity, rows,
-                   [row_severity(query, row) for row in result.rows])
+    return Section(
+        query.name,
+        query.summary,
+        query.severity,
+        rows,
+        [row_severity(query, row) for row in result.rows],
+    )
 
 
-def report(store: GraphStore, dataset: Dataset, params: dict | None = None, top: int = 5,
-           as_of: str | None = None) -> GapReport:
+def report(
+    store: GraphStore,
+    dataset: Dataset,
+    params: dict | None = None,
+    top: int = 5,
+    as_of: str | None = None,
+) -> GapReport:
     """Run every gap query and the network analysis on a viewer's dataset."""
     params = dict(params or {})
     if as_of and "as_of" not in params:
@@ -98,8 +118,9 @@ def report(store: GraphStore, dataset: Dataset, params: dict | None = None, top:
     # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         loading = pool.submit(load_model, store, dataset)
-        out.sections = list(pool.map(lambda q: section(store, dataset, q, params),
-                                     load_catalogue().values()))
+        out.sections = list(
+            pool.map(lambda q: section(store, dataset, q, params), load_catalogue().values())
+        )
         model = loading.result()
     out.network = analyse(model)
     out.adoptions = recommend(model, top)
@@ -135,48 +156,75 @@ def store_as_of(store: GraphStore, day: dt.date) -> Store:
 
 def _meta_of(store: GraphStore, graph: str, live: str) -> list[ox.Triple]:
     """Return the meta-graph entry of a history graph, restated for a live partner graph."""
-    rows = store.select("SELECT ?p ?o WHERE { ?g ?p ?o }", Dataset((META_GRAPH,)),
-                        {"g": ox.NamedNode(graph)})
+    rows = store.select(
+        "SELECT ?p ?o WHERE { ?g ?p ?o }", Dataset((META_GRAPH,)), {"g": ox.NamedNode(graph)}
+    )
     return [ox.Triple(ox.NamedNode(live), r["p"], r["o"]) for r in rows]
 
 
 def to_json(rep: GapReport) -> str:
     """Return the report as JSON."""
-    body = {"summary": rep.summary(), "counts": rep.counts(), "as_of": rep.as_of,
-            "params": rep.params, "sections": [asdict(s) for s in rep.sections],
-            "network": asdict(rep.network) if rep.network else None,
-            "network_findings": rep.network_findings() if rep.network else [],
-            "adoptions": [_adoption(a) for a in rep.adoptions],
-            "levels": {str(k): v for k, v in sorted(rep.levels.items())}}
+    body = {
+        "summary": rep.summary(),
+        "counts": rep.counts(),
+        "as_of": rep.as_of,
+        "params": rep.params,
+        "sections": [asdict(s) for s in rep.sections],
+        "network": asdict(rep.network) if rep.network else None,
+        "network_findings": rep.network_findings() if rep.network else [],
+        "adoptions": [_adoption(a) for a in rep.adoptions],
+        "levels": {str(k): v for k, v in sorted(rep.levels.items())},
+    }
     return json.dumps(body, indent=2)
 
 
 def _adoption(a: Adoption) -> dict:
     """Return an adoption as a plain dict with short names."""
-    return {"partner": short(a.partner), "standard": short(a.standard),
-            "data_type": short(a.data_type), "gaps_before": a.before, "gaps_after": a.after}
+    return {
+        "partner": short(a.partner),
+        "standard": short(a.standard),
+        "data_type": short(a.data_type),
+        "gaps_before": a.before,
+        "gaps_after": a.after,
+    }
 
 
 def to_markdown(rep: GapReport) -> str:
     """Return the report as Markdown."""
     lines = [f"# Gap report{' as of ' + rep.as_of if rep.as_of else ''}", "", rep.summary(), ""]
     for sec in rep.sections:
-        lines += [f"## {sec.name} ({sec.severity}): {len(sec.rows)} finding(s)", "",
-                  sec.summary, ""]
-        lines += [f"- [{sev}] {row.get('explanation', row)}"
-                  for row, sev in zip(sec.rows, sec.severities, strict=True)]
+        lines += [
+            f"## {sec.name} ({sec.severity}): {len(sec.rows)} finding(s)",
+            "",
+            sec.summary,
+            "",
+        ]
+        lines += [
+            f"- [{sev}] {row.get('explanation', row)}"
+            for row, sev in zip(sec.rows, sec.severities, strict=True)
+        ]
         lines.append("")
     lines += ["## network (warning)", ""]
     net = rep.network
     lines.append(f"{net.partners} partners, {net.links} links, {len(net.islands)} island(s)")
     lines += [f"- {finding}" for finding in rep.network_findings()]
-    lines += ["", "Most central standards: " + ", ".join(
-        f"{s['standard']} ({s['betweenness']})" for s in net.standards[:5]), ""]
-    lines += ["## recommended adoptions", "", "| # | partner | adopts | for | gaps before "
-              "| gaps after |", "|---|---|---|---|---|---|"]
-    lines += [f"| {i} | {a['partner']} | {a['standard']} | {a['data_type']} | "
-              f"{a['gaps_before']} | {a['gaps_after']} |"
-              for i, a in enumerate(map(_adoption, rep.adoptions), 1)]
+    lines += [
+        "",
+        "Most central standards: "
+        + ", ".join(f"{s['standard']} ({s['betweenness']})" for s in net.standards[:5]),
+        "",
+    ]
+    lines += [
+        "## recommended adoptions",
+        "",
+        "| # | partner | adopts | for | gaps before | gaps after |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {i} | {a['partner']} | {a['standard']} | {a['data_type']} | "
+        f"{a['gaps_before']} | {a['gaps_after']} |"
+        for i, a in enumerate(map(_adoption, rep.adoptions), 1)
+    ]
     lines += ["", "## interoperability levels", ""]
     lines += [f"- level {k}: {v} partner pair(s)" for k, v in sorted(rep.levels.items())]
     return "\n".join(lines) + "\n"
@@ -186,8 +234,12 @@ def to_html(rep: GapReport) -> str:
     """Return the report as a standalone, autoescaped HTML page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     return env.get_template("gaps_report.html").render(
-        report=rep, counts=rep.counts(), adoptions=[_adoption(a) for a in rep.adoptions],
-        findings=rep.network_findings(), zip=zip)
+        report=rep,
+        counts=rep.counts(),
+        adoptions=[_adoption(a) for a in rep.adoptions],
+        findings=rep.network_findings(),
+        zip=zip,
+    )
 
 
 def render(rep: GapReport, fmt: str) -> str:

@@ -23,12 +23,25 @@ from rdflib.term import Variable
 
 from kg.errors import KGError
 
-FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
-         "DescribeQuery": "DESCRIBE"}
-OPERATIONS = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE",
-              "Add": "ADD", "Move": "MOVE", "Copy": "COPY", "InsertData": "INSERT DATA",
-              "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
-              "Modify": "DELETE/INSERT"}
+FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+OPERATIONS = {
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
 CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 CACHED_TEXT = 100_000  # longer texts are parsed every time rather than kept
 
@@ -72,8 +85,11 @@ def _fresh_lock() -> None:
     PARSING = threading.RLock()
 
 
-os.register_at_fork(before=lambda: PARSING.acquire(), after_in_parent=lambda: PARSING.release(),
-                     after_in_child=_fresh_lock)
+os.register_at_fork(
+    before=lambda: PARSING.acquire(),
+    after_in_parent=lambda: PARSING.release(),
+    after_in_child=_fresh_lock,
+)
 
 
 class QueryError(KGError):
@@ -108,11 +124,14 @@ def canonical(text: str) -> str:
     except (ValueError, OverflowError):
         raise QueryError("malformed query: a \\U escape past the last code point") from None
     if any("\ud800" <= c <= "\udfff" for c in expanded):
-        raise QueryError("malformed query: an escape spells half of a surrogate pair, which is "
-                         "not a character")
+        raise QueryError(
+            "malformed query: an escape spells half of a surrogate pair, which is not a character"
+        )
     if expandUnicodeEscapes_re.search(expanded):
-        raise QueryError("malformed query: a \\u escape that spells another escape is not "
-                         "accepted; write the character itself")
+        raise QueryError(
+            "malformed query: a \\u escape that spells another escape is not "
+            "accepted; write the character itself"
+        )
     return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -152,9 +171,13 @@ def _inspect(text: str) -> Inspection:
             named.append(names.resolve(clause["named"]))
         else:
             froms.append(names.resolve(clause["default"]))
-    graphs = tuple(dict.fromkeys(names.resolve(node["term"])
-                                 for node in _nodes(query, "GraphGraphPattern")
-                                 if not isinstance(node["term"], Variable)))
+    graphs = tuple(
+        dict.fromkeys(
+            names.resolve(node["term"])
+            for node in _nodes(query, "GraphGraphPattern")
+            if not isinstance(node["term"], Variable)
+        )
+    )
     return Inspection(source, FORMS[query.name], tuple(froms), tuple(named), graph_iris=graphs)
 
 

@@ -11,8 +11,10 @@ STAGING = GRAPH + "staging/"
 
 def partners_with_history(store: GraphStore) -> list[str]:
     """Return the codes of partners that have at least one accepted version."""
-    rows = store.select("SELECT DISTINCT ?p WHERE { ?s <https://w3id.org/csig/ont#partnerCode> "
-                        "?p }", Dataset((META_GRAPH,)))
+    rows = store.select(
+        "SELECT DISTINCT ?p WHERE { ?s <https://w3id.org/csig/ont#partnerCode> ?p }",
+        Dataset((META_GRAPH,)),
+    )
     return sorted(r["p"].value for r in rows)
 
 
@@ -24,11 +26,14 @@ def check_partner(store: GraphStore, partner: str) -> list[str]:
     current = {g.removeprefix(prefix): g for g in store.graphs() if g.startswith(prefix)}
     problems = []
     if set(kept) != set(current):
-        problems.append(f"{partner}: current markings {sorted(current)} differ from version "
-                        f"{latest}'s {sorted(kept)}")
+        problems.append(
+            f"{partner}: current markings {sorted(current)} differ from version "
+            f"{latest}'s {sorted(kept)}"
+        )
     for key in set(kept) & set(current):
         if {str(t) for t in store.triples(kept[key])} != {
-                str(t) for t in store.triples(current[key])}:
+            str(t) for t in store.triples(current[key])
+        }:
             problems.append(f"{partner}: graph {key} differs from version {latest}")
     return problems
 
@@ -40,8 +45,10 @@ def uncommitted(store: GraphStore) -> list[str]:
     meta entries; an interrupted one can leave them behind. No viewer's dataset includes a
     graph without a meta entry, and the next acceptance of that version replaces it.
     """
-    rows = store.select("SELECT DISTINCT ?g WHERE { ?g <https://w3id.org/csig/ont#partner> ?p }",
-                        Dataset((META_GRAPH,)))
+    rows = store.select(
+        "SELECT DISTINCT ?g WHERE { ?g <https://w3id.org/csig/ont#partner> ?p }",
+        Dataset((META_GRAPH,)),
+    )
     committed = {r["g"].value for r in rows}
     prefixes = (GRAPH + "partner/", GRAPH + "history/")
     return [g for g in store.graphs() if g.startswith(prefixes) and g not in committed]
@@ -49,11 +56,16 @@ def uncommitted(store: GraphStore) -> list[str]:
 
 def verify(store: GraphStore) -> list[str]:
     """Return every integrity problem of the store (empty when it is sound)."""
-    problems = [f"interrupted write left staging graph <{g}> (harmless; removed at next start)"
-                for g in store.graphs() if g.startswith(STAGING)]
-    problems += [f"interrupted write left uncommitted graph <{g}> (harmless: no viewer sees "
-                 "it; the next acceptance of that version replaces it)"
-                 for g in uncommitted(store)]
+    problems = [
+        f"interrupted write left staging graph <{g}> (harmless; removed at next start)"
+        for g in store.graphs()
+        if g.startswith(STAGING)
+    ]
+    problems += [
+        f"interrupted write left uncommitted graph <{g}> (harmless: no viewer sees "
+        "it; the next acceptance of that version replaces it)"
+        for g in uncommitted(store)
+    ]
     for partner in partners_with_history(store):
         problems += check_partner(store, partner)
     return problems

@@ -11,12 +11,15 @@ from kg.analysis.model import Model, short
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import sparql_prefixes
 
-COVERAGE = sparql_prefixes(("csig", "skos")) + """
+COVERAGE = (
+    sparql_prefixes(("csig", "skos"))
+    + """
 SELECT ?partner ?area (COUNT(DISTINCT ?capability) AS ?n) WHERE {
   ?capability csig:providedBy ?partner ; csig:missionArea ?narrow .
   MINUS { ?capability csig:memberOf|^csig:hasMember ?constellation }
   ?narrow skos:broader? ?area . ?area skos:topConceptOf ?scheme .
 } GROUP BY ?partner ?area"""
+)
 
 
 @dataclass
@@ -33,8 +36,10 @@ def coverage(store: GraphStore, dataset: Dataset) -> Matrix:
 
     A constellation is one capability: its members (csig:memberOf) are not counted again.
     """
-    cells = {(short(r["partner"].value), short(r["area"].value)): int(r["n"].value)
-             for r in store.select(COVERAGE, dataset)}
+    cells = {
+        (short(r["partner"].value), short(r["area"].value)): int(r["n"].value)
+        for r in store.select(COVERAGE, dataset)
+    }
     areas = sorted({a for _, a in cells})
     partners = sorted({p for p, _ in cells})
     rows = [[p, *(cells.get((p, a), 0) for a in areas)] for p in partners]
@@ -53,8 +58,11 @@ def exchange(model: Model) -> Matrix:
         for (cons, cway, ctype), cstd in sorted(uses.items()):
             if cway == "consumes" and ctype == dtype and cons != prod:
                 rows.append([short(prod), short(cons), short(dtype), _verdict(model, pstd, cstd)])
-    return Matrix("information exchange (producer x consumer x data type)",
-                  ["producer", "consumer", "data_type", "common_standard"], rows)
+    return Matrix(
+        "information exchange (producer x consumer x data type)",
+        ["producer", "consumer", "data_type", "common_standard"],
+        rows,
+    )
 
 
 def _verdict(model: Model, pstd: set[str], cstd: set[str]) -> str:
@@ -62,23 +70,33 @@ def _verdict(model: Model, pstd: set[str], cstd: set[str]) -> str:
     same = sorted(pstd & cstd)
     if same:
         return ", ".join(short(s) for s in same)
-    pairs = sorted(f"{short(a)} ~ {short(b)}" for a in pstd for b in cstd
-                   if model.family(a) == model.family(b))
+    pairs = sorted(
+        f"{short(a)} ~ {short(b)}" for a in pstd for b in cstd if model.family(a) == model.family(b)
+    )
     return f"version mismatch: {'; '.join(pairs)}" if pairs else "GAP"
 
 
 def render(matrix: Matrix, fmt: str) -> str:
     """Render a matrix as csv, json or md."""
     if fmt == "json":
-        return json.dumps({"title": matrix.title, "columns": matrix.columns,
-                           "rows": [dict(zip(matrix.columns, r, strict=True))
-                                    for r in matrix.rows]}, indent=2)
+        return json.dumps(
+            {
+                "title": matrix.title,
+                "columns": matrix.columns,
+                "rows": [dict(zip(matrix.columns, r, strict=True)) for r in matrix.rows],
+            },
+            indent=2,
+        )
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerows([matrix.columns, *matrix.rows])
         return out.getvalue()
-    lines = [f"**{matrix.title}**", "", "| " + " | ".join(matrix.columns) + " |",
-             "|" + "---|" * len(matrix.columns)]
+    lines = [
+        f"**{matrix.title}**",
+        "",
+        "| " + " | ".join(matrix.columns) + " |",
+        "|" + "---|" * len(matrix.columns),
+    ]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in matrix.rows]
     return "\n".join(lines) + "\n"

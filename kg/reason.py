@@ -51,11 +51,14 @@ def reason(content: Content, java: str = "java") -> Reasoning:
         except owlready2.OwlReadyInconsistentOntologyError as err:
             return Reasoning(False, len(classes), error=str(err))
         except (owlready2.OwlReadyJavaError, FileNotFoundError, OSError) as err:
-            raise KGError(f"HermiT could not run (is Java installed? setting 'java'): "
-                          f"{err}") from err
+            raise KGError(
+                f"HermiT could not run (is Java installed? setting 'java'): {err}"
+            ) from err
         unsat = sorted(c.iri for c in world.inconsistent_classes())
         inferred = sorted(
-            (c.iri, parent.iri) for c in classes for parent in set(c.is_a) - before[c]
+            (c.iri, parent.iri)
+            for c in classes
+            for parent in set(c.is_a) - before[c]
             if hasattr(parent, "iri")
         )
     return Reasoning(True, len(classes), unsat, inferred)

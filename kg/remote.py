@@ -54,8 +54,10 @@ class Endpoints:
         """Read 'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'."""
         parts = setting.removeprefix("sparql+").split("|")
         if len(parts) != 3 or not all(p.startswith(("http://", "https://")) for p in parts):
-            raise KGError(f"store setting {setting!r}: a remote store is written "
-                          "'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'")
+            raise KGError(
+                f"store setting {setting!r}: a remote store is written "
+                "'sparql+QUERY_URL|UPDATE_URL|GRAPH_STORE_URL'"
+            )
         return cls(*parts)
 
 
@@ -79,8 +81,12 @@ class RemoteStore:
         """Return the triples of one named graph, read in pages and checked against a count."""
         found: dict[str, ox.Triple] = {}
         for offset in range(0, 1 << 62, PAGE):
-            page = list(self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> "
-                                   f"{{ ?s ?p ?o }} }} LIMIT {PAGE} OFFSET {offset}"))
+            page = list(
+                self.query(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> "
+                    f"{{ ?s ?p ?o }} }} LIMIT {PAGE} OFFSET {offset}"
+                )
+            )
             found.update((str(t), t) for t in page)
             if len(page) < PAGE:
                 break
@@ -106,8 +112,9 @@ class RemoteStore:
         except KGError as err:
             raise SyntaxError(str(err)) from None
         params = [("query", sparql), *_dataset_params(dataset)]
-        body, _ = self._post(self.endpoints.query, params, N_TRIPLES if graph_form else
-                             JSON_RESULTS, query=True)
+        body, _ = self._post(
+            self.endpoints.query, params, N_TRIPLES if graph_form else JSON_RESULTS, query=True
+        )
         if graph_form:
             return _query_triples(body)
         return ox.parse_query_results(_fix_json(body), format=ox.QueryResultsFormat.JSON)
@@ -118,8 +125,13 @@ class RemoteStore:
         names = [v.value for v in solutions.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
 
-    def replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: Iterable[str] = (),
-                update: str = "", fresh: Iterable[str] = ()) -> None:
+    def replace(
+        self,
+        graphs: Mapping[str, Iterable[ox.Triple]],
+        drop: Iterable[str] = (),
+        update: str = "",
+        fresh: Iterable[str] = (),
+    ) -> None:
         """Replace named graphs, drop others and run `update`, switched in by one operation.
 
         Every graph is staged here (`fresh` is accepted for the embedded store's signature).
@@ -131,8 +143,9 @@ class RemoteStore:
         with self.lock:  # one writer at a time in this process
             self._replace(graphs, list(drop), update)
 
-    def _replace(self, graphs: Mapping[str, Iterable[ox.Triple]], drop: list[str],
-                 update: str) -> None:
+    def _replace(
+        self, graphs: Mapping[str, Iterable[ox.Triple]], drop: list[str], update: str
+    ) -> None:
         run = f"{STAGING}{uuid.uuid4().hex}/"
         staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
         drop = [g for g in drop if g not in staged]
@@ -153,8 +166,10 @@ class RemoteStore:
             if graph not in staged:
                 staged[graph] = f"{run}{len(staged)}"
                 if graph not in drop:
-                    self.update(f"INSERT {{ GRAPH <{staged[graph]}> {{ ?s ?p ?o }} }} "
-                                f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+                    self.update(
+                        f"INSERT {{ GRAPH <{staged[graph]}> {{ ?s ?p ?o }} }} "
+                        f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+                    )
         self.update(retarget(update, {graph: staged[graph] for graph in named}))
 
     def update(self, sparql: str) -> None:
@@ -167,8 +182,10 @@ class RemoteStore:
 
     def _drop_run(self, prefix: str) -> None:
         """Delete every graph whose IRI starts with `prefix`, in one operation."""
-        self.update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                    f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}')
+        self.update(
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f'FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'
+        )
 
     def clear(self) -> None:
         """Remove every quad of the project's graphs (other graphs on the server stay)."""
@@ -176,8 +193,11 @@ class RemoteStore:
 
     def dump(self, path: Path) -> int:
         """Write every project graph to an N-Quads or TriG file; return the quad count."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                 for g in self.graphs() for t in self.triples(g)]
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+            for g in self.graphs()
+            for t in self.triples(g)
+        ]
         ox.serialize(quads, str(path), dump_format(path))
         return len(quads)
 
@@ -189,15 +209,18 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing to do: the server makes its writes durable."""
+
     def _post_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         """Add triples to a graph with the Graph Store protocol, in chunks without blank nodes."""
-        blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                    for t in triples)
+        blank = any(
+            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+            for t in triples
+        )
         size = len(triples) if blank else CHUNK
         sep = "&" if "?" in self.endpoints.graph_store else "?"
         url = f"{self.endpoints.graph_store}{sep}{urllib.parse.urlencode({'graph': graph})}"
         for start in range(0, len(triples), size):
-            body = ox.serialize(triples[start:start + size], format=ox.RdfFormat.N_TRIPLES)
+            body = ox.serialize(triples[start : start + size], format=ox.RdfFormat.N_TRIPLES)
             self._send(url, body, {"Content-Type": N_TRIPLES + "; charset=utf-8"})
 
     def _post(self, url: str, params: list, accept: str, query: bool = False):
@@ -221,8 +244,10 @@ class RemoteStore:
         except OSError as err:
             raise KGError(f"remote store {url}: {err}") from err
         if query and (info.get("X-SPARQL-MaxRows") or info.get("X-SQL-State")):
-            raise KGError(f"remote store {url}: the server cut the answer short at its row or "
-                          "time limit (Virtuoso: ResultSetMaxRows, MaxQueryExecutionTime)")
+            raise KGError(
+                f"remote store {url}: the server cut the answer short at its row or "
+                "time limit (Virtuoso: ResultSetMaxRows, MaxQueryExecutionTime)"
+            )
         return answer, info
 
 
@@ -230,8 +255,9 @@ def _dataset_params(dataset: Dataset | None) -> list[tuple[str, str]]:
     """Protocol parameters for a dataset; always both lists (Virtuoso adds all graphs else)."""
     if dataset is None:
         return []
-    return ([("default-graph-uri", g) for g in dataset.default or (EMPTY,)]
-            + [("named-graph-uri", g) for g in dataset.named or (EMPTY,)])
+    return [("default-graph-uri", g) for g in dataset.default or (EMPTY,)] + [
+        ("named-graph-uri", g) for g in dataset.named or (EMPTY,)
+    ]
 
 
 def _fix_json(body: bytes) -> bytes:
@@ -251,8 +277,10 @@ def _fix_json(body: bytes) -> bytes:
 def _query_triples(body: bytes) -> ox.QueryTriples:
     """Turn an N-Triples answer into pyoxigraph's CONSTRUCT result type."""
     scratch = ox.Store()
-    scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                   for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    scratch.extend(
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    )
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
@@ -263,5 +291,7 @@ def _switch(staged: Mapping[str, str], drop: list[str]) -> str:
     parts = [f"{{ VALUES ?d {{ {cleared} }} GRAPH ?d {{ ?s ?p ?o }} }}"] if cleared else []
     parts += [f"{{ VALUES (?src ?t) {{ {moves} }} GRAPH ?src {{ ?s ?p ?o }} }}"] if moves else []
     where = " UNION ".join(parts)
-    return (f"DELETE {{ GRAPH ?d {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?t {{ ?s ?p ?o }} }} "
-            f"WHERE {{ {where or 'FILTER(false)'} }}")
+    return (
+        f"DELETE {{ GRAPH ?d {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?t {{ ?s ?p ?o }} }} "
+        f"WHERE {{ {where or 'FILTER(false)'} }}"
+    )

@@ -13,8 +13,10 @@ from kg.sparql import QueryResult
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -55,15 +57,18 @@ def _xml_term(term) -> str:
 def to_xml(result: QueryResult) -> str:
     """Return SPARQL Query Results XML."""
     head = "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables)
-    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-             f"<head>{head}</head>"]
+    parts = [
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        f"<head>{head}</head>",
+    ]
     if result.form == "ask":
         parts.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
     else:
         parts.append("<results>")
         for row in result.rows:
-            cells = "".join(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>"
-                            for k, v in row.items())
+            cells = "".join(
+                f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items()
+            )
             parts.append(f"<result>{cells}</result>")
         parts.append("</results>")
     parts.append("</sparql>")
@@ -122,8 +127,10 @@ def to_table(result: QueryResult, markdown: bool = False) -> str:
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
-    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''}"
-                 f"{', truncated' if result.truncated else ''})")
+    lines.append(
+        f"({len(body)} row{'s' if len(body) != 1 else ''}"
+        f"{', truncated' if result.truncated else ''})"
+    )
     return "\n".join(lines)
 
 
@@ -136,8 +143,14 @@ def render(result: QueryResult, fmt: str) -> str:
     """Render a result in a named format."""
     if result.form == "graph" and fmt in GRAPH_FORMATS:
         return to_graph(result, fmt)
-    renderers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv,
-                 "table": to_table, "md": lambda r: to_table(r, markdown=True)}
+    renderers = {
+        "json": to_json,
+        "xml": to_xml,
+        "csv": to_csv,
+        "tsv": to_tsv,
+        "table": to_table,
+        "md": lambda r: to_table(r, markdown=True),
+    }
     if result.form == "graph":
         return to_graph(result, "turtle" if fmt in ("table", "md") else "ntriples")
     return renderers[fmt](result)

@@ -11,10 +11,19 @@ from kg.errors import KGError
 from kg.guard import OPERATIONS, ParseFailed, parsed, value_of
 
 # Where an update names a graph: node name -> keys holding a graph IRI (or a list of them).
-GRAPH_PLACES = {"QuadsNotTriples": ("term",), "GraphGraphPattern": ("term",),
-                "Load": ("graphiri",), "Clear": ("graphiri",), "Drop": ("graphiri",),
-                "Create": ("graphiri",), "Add": ("graph",), "Move": ("graph",),
-                "Copy": ("graph",), "Modify": ("withClause",), "UsingClause": ("default", "named")}
+GRAPH_PLACES = {
+    "QuadsNotTriples": ("term",),
+    "GraphGraphPattern": ("term",),
+    "Load": ("graphiri",),
+    "Clear": ("graphiri",),
+    "Drop": ("graphiri",),
+    "Create": ("graphiri",),
+    "Add": ("graph",),
+    "Move": ("graph",),
+    "Copy": ("graph",),
+    "Modify": ("withClause",),
+    "UsingClause": ("default", "named"),
+}
 
 
 def update_graphs(update: str) -> list[str]:
@@ -31,8 +40,10 @@ def update_graphs(update: str) -> list[str]:
                 if graph is None:
                     continue
                 if not isinstance(graph, URIRef):
-                    raise KGError(f"an update run in stages must name every graph by its IRI "
-                                  f"(found {graph!s} in {OPERATIONS.get(node.name, node.name)})")
+                    raise KGError(
+                        f"an update run in stages must name every graph by its IRI "
+                        f"(found {graph!s} in {OPERATIONS.get(node.name, node.name)})"
+                    )
                 found.append(str(graph))
     return found
 
@@ -50,10 +61,11 @@ def retarget(update: str, targets: dict[str, str]) -> str:
     renamed = update
     for graph, target in targets.items():
         renamed = renamed.replace(f"<{graph}>", f"<{target}>")
-    before = [targets.get(str(t), str(t)) if isinstance(t, URIRef) else repr(t)
-              for t in _leaves(_parsed_update(update))]
-    after = [str(t) if isinstance(t, URIRef) else repr(t)
-             for t in _leaves(_parsed_update(renamed))]
+    before = [
+        targets.get(str(t), str(t)) if isinstance(t, URIRef) else repr(t)
+        for t in _leaves(_parsed_update(update))
+    ]
+    after = [str(t) if isinstance(t, URIRef) else repr(t) for t in _leaves(_parsed_update(renamed))]
     places = [g for g in update_graphs(renamed) if g in targets.values()]
     uses = [t for t in after if t in targets.values()]
     if before != after or len(places) != len(uses):

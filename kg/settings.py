@@ -39,17 +39,24 @@ SETTINGS = (
     Setting("host", "127.0.0.1", "Address the explorer listens on."),
     Setting("port", "5000", "Port the explorer listens on."),
     Setting("query_timeout", "10", "Seconds a SPARQL query may run before it is stopped."),
-    Setting("query_slots", "2",
-            "SPARQL queries one viewer may run at once; one more is answered 429."),
-    Setting("query_workers", "8",
-            "SPARQL queries all viewers may run at once; more wait for a free worker."),
+    Setting(
+        "query_slots", "2", "SPARQL queries one viewer may run at once; one more is answered 429."
+    ),
+    Setting(
+        "query_workers",
+        "8",
+        "SPARQL queries all viewers may run at once; more wait for a free worker.",
+    ),
     Setting("row_cap", "10000", "Most rows a query returns."),
     Setting("max_upload", "20000000", "Largest request or upload, in bytes."),
     Setting("java", "java", "Java executable used by the HermiT reasoner."),
     Setting("audit_log", str(ROOT / ".kg" / "audit.log"), "Append-only audit log file."),
-    Setting("secure_cookies", "auto",
-            "Mark the session cookie Secure: 'auto' (when the request came over HTTPS), "
-            "'always' (behind a proxy that ends TLS) or 'never'."),
+    Setting(
+        "secure_cookies",
+        "auto",
+        "Mark the session cookie Secure: 'auto' (when the request came over HTTPS), "
+        "'always' (behind a proxy that ends TLS) or 'never'.",
+    ),
 )
 
 SETTING_NAMES = tuple(s.name for s in SETTINGS)

@@ -63,8 +63,7 @@ def where_kept(text: str) -> list[str]:
     the data is.
     """
     try:
-        return [g for g in inspect(f"BASE <{QUERY_BASE}> {text}").graph_iris
-                if partner_alias(g)]
+        return [g for g in inspect(f"BASE <{QUERY_BASE}> {text}").graph_iris if partner_alias(g)]
     except QueryError:
         return []
 
@@ -82,16 +81,25 @@ def scoped_dataset(inspection: Inspection, dataset: Dataset, honour_from: bool =
     return Dataset(default or (EMPTY_GRAPH,), seen_graphs(inspection.from_named, dataset))
 
 
-def run_query(store: GraphStore, text: str, dataset: Dataset, bindings: dict | None = None,
-              row_cap: int = 0, honour_from: bool = True) -> QueryResult:
+def run_query(
+    store: GraphStore,
+    text: str,
+    dataset: Dataset,
+    bindings: dict | None = None,
+    row_cap: int = 0,
+    honour_from: bool = True,
+) -> QueryResult:
     """Run a read-only query on `dataset`; refuse SERVICE and updates, decided on the parse."""
     inspection = inspect(f"BASE <{QUERY_BASE}> {text}")
     if inspection.refused:
-        raise QueryError(f"{inspection.refused} is not allowed: this endpoint is read-only "
-                         "and never contacts other services")
+        raise QueryError(
+            f"{inspection.refused} is not allowed: this endpoint is read-only "
+            "and never contacts other services"
+        )
     try:
-        answer = store.query(inspection.text, scoped_dataset(inspection, dataset, honour_from),
-                             bindings)
+        answer = store.query(
+            inspection.text, scoped_dataset(inspection, dataset, honour_from), bindings
+        )
     except SyntaxError as err:
         raise QueryError(f"malformed query: {err}") from err
     return collect(answer, row_cap)

@@ -6,7 +6,9 @@ from kg.access import ANONYMOUS, Viewer, full_dataset, viewer_dataset
 from kg.dataset import GraphStore
 from kg.namespaces import sparql_prefixes
 
-COUNTS = sparql_prefixes(("csig", "skos", "rdf")) + """
+COUNTS = (
+    sparql_prefixes(("csig", "skos", "rdf"))
+    + """
 SELECT
   (COUNT(DISTINCT ?cap) AS ?capabilities) (COUNT(DISTINCT ?std) AS ?standards)
   (COUNT(DISTINCT ?nation) AS ?nations) (COUNT(DISTINCT ?coalition) AS ?coalitions)
@@ -22,6 +24,7 @@ WHERE {
   UNION { ?iface a csig:Interface }
 }
 """
+)
 
 
 def stats(store: GraphStore, viewer: Viewer | None = ANONYMOUS) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The embedded store: pyoxigraph in this process, with named graphs, atomic replacement and dumps."""
+"""The embedded store: pyoxigraph in this process, named graphs, atomic replacement, dumps."""
 
 from __future__ import annotations
 

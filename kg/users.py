@@ -52,8 +52,15 @@ def load_users(path: Path) -> dict[str, User]:
         bad = [r for r in roles if r not in ROLES]
         if bad or "token_sha256" not in entry:
             raise KGError(f"{path}: user {name}: needs token_sha256 and roles from {ROLES}")
-        users[name] = User(name, entry["token_sha256"], roles, entry.get("clearance", ""),
-                           entry.get("nation"), entry.get("organisation"), entry.get("partner"))
+        users[name] = User(
+            name,
+            entry["token_sha256"],
+            roles,
+            entry.get("clearance", ""),
+            entry.get("nation"),
+            entry.get("organisation"),
+            entry.get("partner"),
+        )
     return users
 
 
@@ -73,8 +80,10 @@ def clearance_rank(store: GraphStore, level: str) -> int:
     """Return the rank of a clearance given as a level key such as 'US-S' or 'GBR-S'."""
     if not level:
         return 0
-    ranks = {r["level"].value.rsplit("/", 1)[-1]: int(r["rank"].value)
-             for r in store.select(RANKS, Dataset((ONTOLOGY_GRAPH,)))}
+    ranks = {
+        r["level"].value.rsplit("/", 1)[-1]: int(r["rank"].value)
+        for r in store.select(RANKS, Dataset((ONTOLOGY_GRAPH,)))
+    }
     if level not in ranks:
         raise KGError(f"unknown clearance {level!r}; use a level key such as US-S or NATO-NS")
     return ranks[level]
@@ -82,9 +91,15 @@ def clearance_rank(store: GraphStore, level: str) -> int:
 
 def viewer_of(store: GraphStore, user: User) -> Viewer:
     """Return the viewer a signed-in user is."""
-    return Viewer(name=user.name, nation=user.nation, organisation=user.organisation,
-                  clearance=clearance_rank(store, user.clearance), roles=user.roles,
-                  partner=user.partner or user.nation or user.organisation, anonymous=False)
+    return Viewer(
+        name=user.name,
+        nation=user.nation,
+        organisation=user.organisation,
+        clearance=clearance_rank(store, user.clearance),
+        roles=user.roles,
+        partner=user.partner or user.nation or user.organisation,
+        anonymous=False,
+    )
 
 
 def resolve_viewer(store: GraphStore, users: dict[str, User], name: str) -> Viewer | None:
@@ -95,8 +110,10 @@ def resolve_viewer(store: GraphStore, users: dict[str, User], name: str) -> View
         return None
     if name in users:
         return viewer_of(store, users[name])
-    raise KGError(f"unknown viewer {name!r}: use 'public', 'all' or a user of the users file "
-                  f"({', '.join(sorted(users)) or 'none defined'})")
+    raise KGError(
+        f"unknown viewer {name!r}: use 'public', 'all' or a user of the users file "
+        f"({', '.join(sorted(users)) or 'none defined'})"
+    )
 
 
 def dataset_for(store: GraphStore, settings, name: str | None) -> Dataset:

@@ -45,7 +45,8 @@ def rebuild(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
     store.update(
         f"DROP SILENT GRAPH <{view}> ;\n"
         f"INSERT {{ GRAPH <{view}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n" + _stamp_update(view))
+        f"GRAPH ?g {{ ?s ?p ?o }} }} ;\n" + _stamp_update(view)
+    )
 
 
 def _rebuild_in_bulk(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
@@ -55,17 +56,23 @@ def _rebuild_in_bulk(store: GraphStore, view: str, graphs: tuple[str, ...]) -> N
     against 175 s for two views). A statement in two graphs is stored once, as in any graph.
     """
     store.update(f"DROP SILENT GRAPH <{view}>")
-    store.load([(ox.serialize(store.triples(g), format=ox.RdfFormat.N_TRIPLES) or b"", view)
-                for g in graphs])
+    store.load(
+        [
+            (ox.serialize(store.triples(g), format=ox.RdfFormat.N_TRIPLES) or b"", view)
+            for g in graphs
+        ]
+    )
     store.update(_stamp_update(view))
 
 
 def _stamp_update(view: str) -> str:
-    return (f"DELETE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} "
-            f"WHERE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} ;\n"
-            f"INSERT {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?n }} }} "
-            f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?g0 }} }} "
-            f"BIND(COALESCE(?g0, 0) AS ?n) }}")
+    return (
+        f"DELETE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} "
+        f"WHERE {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?old }} }} ;\n"
+        f"INSERT {{ GRAPH <{META}> {{ <{view}> <{GENERATION}> ?n }} }} "
+        f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?g0 }} }} "
+        f"BIND(COALESCE(?g0, 0) AS ?n) }}"
+    )
 
 
 def materialised(store: GraphStore, graphs: list[str]) -> Dataset:

@@ -72,8 +72,11 @@ def isolate_network() -> str:
             return ""
     except (OSError, AttributeError):
         return ""
-    for name, line in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
-                       ("gid_map", f"{gid} {gid} 1")):
+    for name, line in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{uid} {uid} 1"),
+        ("gid_map", f"{gid} {gid} 1"),
+    ):
         try:  # cosmetic: files keep their owners either way
             with open(f"/proc/self/{name}", "w") as f:
                 f.write(line)
@@ -107,14 +110,23 @@ def isolation_warning() -> str:
     """Return a warning when query workers cannot leave the network, else ''."""
     if isolation():
         return ""
-    return ("WARNING: this kernel lets query workers neither create a network namespace nor "
-            "a user namespace: queries are not isolated from the network, and only the "
-            "parsed SPARQL guard stops SERVICE (allow unprivileged user namespaces, e.g. "
-            "sysctl kernel.unprivileged_userns_clone=1, or run with CAP_SYS_ADMIN)")
+    return (
+        "WARNING: this kernel lets query workers neither create a network namespace nor "
+        "a user namespace: queries are not isolated from the network, and only the "
+        "parsed SPARQL guard stops SERVICE (allow unprivileged user namespaces, e.g. "
+        "sysctl kernel.unprivileged_userns_clone=1, or run with CAP_SYS_ADMIN)"
+    )
 
 
-def _child(write_fd: int, runner: Callable, store: GraphStore, text: str, dataset: Dataset, bindings,
-           row_cap: int):
+def _child(
+    write_fd: int,
+    runner: Callable,
+    store: GraphStore,
+    text: str,
+    dataset: Dataset,
+    bindings,
+    row_cap: int,
+):
     """Run the query and write the pickled outcome, framed by its length; never return."""
     if store.embedded:  # an embedded store needs no network; a remote one does
         isolate_network()
@@ -127,7 +139,7 @@ def _child(write_fd: int, runner: Callable, store: GraphStore, text: str, datase
     data = pickle.dumps(payload)
     view = memoryview(FRAME.pack(len(data)) + data)
     while view:
-        view = view[os.write(write_fd, view):]
+        view = view[os.write(write_fd, view) :]
     os._exit(0)
 
 
@@ -161,12 +173,13 @@ def _read_until(read_fd: int, pid: int, deadline: float) -> bytes:
     while True:
         if len(data) >= FRAME.size and len(data) >= FRAME.size + FRAME.unpack_from(data)[0]:
             os.waitpid(pid, 0)
-            return bytes(data[FRAME.size:])
+            return bytes(data[FRAME.size :])
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             _kill(pid)
-            raise QueryTimeout("the query ran past its time limit and was stopped; "
-                               "narrow it or add a LIMIT")
+            raise QueryTimeout(
+                "the query ran past its time limit and was stopped; narrow it or add a LIMIT"
+            )
         if not reniced and time.monotonic() - started > HEAVY_AFTER:
             reniced = _lower_priority(pid)
         ready, _, _ = select.select([read_fd], [], [], min(remaining, 0.25))
@@ -197,8 +210,15 @@ def _lower_priority(pid: int) -> bool:
     return True
 
 
-def run_limited(store: GraphStore, text: str, dataset: Dataset, bindings=None, row_cap: int = 0,
-                timeout: float = 10.0, runner: Callable = run_query) -> QueryResult:
+def run_limited(
+    store: GraphStore,
+    text: str,
+    dataset: Dataset,
+    bindings=None,
+    row_cap: int = 0,
+    timeout: float = 10.0,
+    runner: Callable = run_query,
+) -> QueryResult:
     """Run a read-only query in a worker process stopped after `timeout` seconds.
 
     `runner` (default `kg.sparql.run_query`, which parses and refuses first) runs in the
@@ -217,8 +237,15 @@ def run_limited(store: GraphStore, text: str, dataset: Dataset, bindings=None, r
     raise QueryTimeout("the query workers kept stalling; try again")
 
 
-def _run_once(runner: Callable, store: GraphStore, text: str, dataset: Dataset, bindings,
-              row_cap: int, deadline: float) -> QueryResult:
+def _run_once(
+    runner: Callable,
+    store: GraphStore,
+    text: str,
+    dataset: Dataset,
+    bindings,
+    row_cap: int,
+    deadline: float,
+) -> QueryResult:
     """Fork one worker for the query and return its answer."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()

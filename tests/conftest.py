@@ -103,8 +103,9 @@ def store_path(tmp_path, seed_folder) -> Path:
 
 @pytest.fixture()
 def settings(tmp_path, store_path):
-    return load_settings({"store": str(store_path), "content": str(ROOT),
-                          "audit_log": str(tmp_path / "audit.log")})
+    return load_settings(
+        {"store": str(store_path), "content": str(ROOT), "audit_log": str(tmp_path / "audit.log")}
+    )
 
 
 @pytest.fixture()
@@ -133,8 +134,11 @@ def runner(settings):
     cli = CliRunner()
 
     def run(*args: str):
-        options = [f"--{k.replace('_', '-')}={v}" for k, v in settings.values.items()
-                   if k in ("store", "content", "users", "audit_log")]
+        options = [
+            f"--{k.replace('_', '-')}={v}"
+            for k, v in settings.values.items()
+            if k in ("store", "content", "users", "audit_log")
+        ]
         result = cli.invoke(main, [*options, *args], catch_exceptions=False)
         if result.exc_info:  # a command that exits keeps its frames, and a store, alive
             traceback.clear_frames(result.exc_info[2])
@@ -162,8 +166,20 @@ def serving(app):
 
 def start_server(store_path, tmp_path, port: int) -> subprocess.Popen:
     """Start `kg serve` on a store in its own process; return it once it answers."""
-    command = [sys.executable, "-m", "kg", "--store", str(store_path), "--content", str(ROOT),
-               "--audit-log", str(tmp_path / "audit.log"), "--port", str(port), "serve"]
+    command = [
+        sys.executable,
+        "-m",
+        "kg",
+        "--store",
+        str(store_path),
+        "--content",
+        str(ROOT),
+        "--audit-log",
+        str(tmp_path / "audit.log"),
+        "--port",
+        str(port),
+        "serve",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -201,8 +217,15 @@ def module_app(tmp_path_factory, seed_folder):
     folder = tmp_path_factory.mktemp("app")
     shutil.copytree(seed_folder, folder / "store")
     (folder / "store" / "LOCK").unlink(missing_ok=True)
-    app = create_app(load_settings({"store": str(folder / "store"), "content": str(ROOT),
-                                    "audit_log": str(folder / "audit.log")}))
+    app = create_app(
+        load_settings(
+            {
+                "store": str(folder / "store"),
+                "content": str(ROOT),
+                "audit_log": str(folder / "audit.log"),
+            }
+        )
+    )
     yield app
     app.extensions.clear()
     gc.collect()

@@ -12,40 +12,58 @@ def model(*rows, coalitions=None, families=None, current=None) -> Model:
     """Build a model from (capability, partner, direction, data type, standard) rows."""
     interfaces = [Interface(*r) for r in rows]
     stds = {i.standard for i in interfaces}
-    return Model(interfaces, families or {}, current if current is not None else stds,
-                 coalitions or {}, {TRK, ORB})
+    return Model(
+        interfaces,
+        families or {},
+        current if current is not None else stds,
+        coalitions or {},
+        {TRK, ORB},
+    )
 
 
 def test_recommender_closes_most_gaps_first():
     # A produces TRK with s1; B and C consume with s2; D consumes with s1 (no gap).
-    m = model(("a1", A, "produces", TRK, "s1"), ("b1", B, "consumes", TRK, "s2"),
-              ("c1", C, "consumes", TRK, "s2"), ("d1", D, "consumes", TRK, "s1"))
+    m = model(
+        ("a1", A, "produces", TRK, "s1"),
+        ("b1", B, "consumes", TRK, "s2"),
+        ("c1", C, "consumes", TRK, "s2"),
+        ("d1", D, "consumes", TRK, "s1"),
+    )
     assert gaps(m) == {("a1", "b1", TRK), ("a1", "c1", TRK)}
     picks = recommend(m, 5)
     assert [(p.partner, p.standard, p.before, p.after) for p in picks] == [(A, "s2", 2, 0)]
 
 
 def test_recommender_greedy_order_and_family():
-    m = model(("a1", A, "produces", TRK, "old"), ("b1", B, "consumes", TRK, "new"),
-              ("a2", A, "produces", ORB, "x"), ("b2", B, "consumes", ORB, "y"),
-              ("c2", C, "consumes", ORB, "y"),
-              families={"old": "fam", "new": "fam"})
+    m = model(
+        ("a1", A, "produces", TRK, "old"),
+        ("b1", B, "consumes", TRK, "new"),
+        ("a2", A, "produces", ORB, "x"),
+        ("b2", B, "consumes", ORB, "y"),
+        ("c2", C, "consumes", ORB, "y"),
+        families={"old": "fam", "new": "fam"},
+    )
     assert gaps(m) == {("a2", "b2", ORB), ("a2", "c2", ORB)}  # old~new share a family
     picks = recommend(m, 5)
     assert [(p.partner, p.standard, p.data_type, p.before, p.after) for p in picks] == [
-        (A, "y", ORB, 2, 0)]
+        (A, "y", ORB, 2, 0)
+    ]
 
 
 def test_recommender_skips_superseded_standards():
-    m = model(("a1", A, "produces", TRK, "s1"), ("b1", B, "consumes", TRK, "s2"),
-              current={"s2"})
+    m = model(("a1", A, "produces", TRK, "s1"), ("b1", B, "consumes", TRK, "s2"), current={"s2"})
     assert [(p.partner, p.standard) for p in recommend(m)] == [(A, "s2")]
 
 
 def test_levels():
-    rows = (("a1", A, "produces", TRK, "s"), ("b1", B, "consumes", TRK, "s"),
-            ("b2", B, "produces", ORB, "o"), ("a2", A, "consumes", ORB, "o"),
-            ("c1", C, "produces", TRK, "s"), ("d1", D, "produces", ORB, "p"))
+    rows = (
+        ("a1", A, "produces", TRK, "s"),
+        ("b1", B, "consumes", TRK, "s"),
+        ("b2", B, "produces", ORB, "o"),
+        ("a2", A, "consumes", ORB, "o"),
+        ("c1", C, "produces", TRK, "s"),
+        ("d1", D, "produces", ORB, "p"),
+    )
     m = model(*rows, coalitions={A: {"X"}, B: {"X"}, D: {"X"}})
     assert interoperability_level(m, A, B).level == 4  # flows both ways, shared coalition
     assert interoperability_level(m, C, B).level == 3  # C -> B only
@@ -57,9 +75,13 @@ def test_levels():
 
 
 def test_network_islands_bridges_and_cut_partners():
-    m = model(("a", A, "produces", TRK, "s"), ("b", B, "consumes", TRK, "s"),
-              ("b2", B, "produces", ORB, "o"), ("c", C, "consumes", ORB, "o"),
-              ("d", D, "produces", ORB, "lonely"))
+    m = model(
+        ("a", A, "produces", TRK, "s"),
+        ("b", B, "consumes", TRK, "s"),
+        ("b2", B, "produces", ORB, "o"),
+        ("c", C, "consumes", ORB, "o"),
+        ("d", D, "produces", ORB, "lonely"),
+    )
     found = analyse(m)
     assert found.islands == [["AAA", "BBB", "CCC"], ["DDD"]]
     assert found.bridges == [("AAA", "BBB"), ("BBB", "CCC")]

@@ -21,15 +21,27 @@ def test_events_append_and_read_back(tmp_path):
 
 
 def test_web_writes_and_refusals_are_audited(client, settings):
-    client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle",
-                                           "Authorization": "Bearer demo-gbr-officer"})
-    client.put(GBR + "&confirm=true", data=EXAMPLE, headers={
-        "Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"})
-    client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle",
-                                           "Authorization": "Bearer demo-usa-planner"})
+    client.put(
+        GBR,
+        data=EXAMPLE,
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"},
+    )
+    client.put(
+        GBR + "&confirm=true",
+        data=EXAMPLE,
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"},
+    )
+    client.put(
+        GBR,
+        data=EXAMPLE,
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-usa-planner"},
+    )
     client.put(GBR, data=EXAMPLE, headers={"Content-Type": "text/turtle"})
-    client.put(GBR, data=EXAMPLE.replace(b"ma:SDA-SST", b"ma:NOPE"),
-               headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"})
+    client.put(
+        GBR,
+        data=EXAMPLE.replace(b"ma:SDA-SST", b"ma:NOPE"),
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"},
+    )
     events = read(settings.path("audit_log"))
     summary = [(e.action, e.who, e.result) for e in events]
     assert ("submit", "gbr-officer", "pending") in summary  # it withdraws: asked first
@@ -42,8 +54,15 @@ def test_web_writes_and_refusals_are_audited(client, settings):
 
 
 def test_kg_audit_reads_the_log(runner, settings):
-    runner("submit", str(ROOT / "data" / "examples" / "capabilities.csv"), "--partner", "GBR",
-           "--user", "carol", "--confirm")
+    runner(
+        "submit",
+        str(ROOT / "data" / "examples" / "capabilities.csv"),
+        "--partner",
+        "GBR",
+        "--user",
+        "carol",
+        "--confirm",
+    )
     text = runner("audit").output
     assert "submit" in text and "carol" in text and "accepted" in text
     lines = runner("audit", "--json", "--tail", "1").output.splitlines()

@@ -50,10 +50,30 @@ def test_merge_keeps_other_sizes_and_growth_is_per_size(tmp_path):
 
 def test_harness_smoke_run(tmp_path):
     start = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "10k",
-                    "--repeat", "1", "--gaps-repeat", "1", "--cap", "1", "--skip-load-test",
-                    "--validation-sizes", "100", "--validation-cap", "3", "--out", str(tmp_path)],
-                   check=True, timeout=300, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--sizes",
+            "10k",
+            "--repeat",
+            "1",
+            "--gaps-repeat",
+            "1",
+            "--cap",
+            "1",
+            "--skip-load-test",
+            "--validation-sizes",
+            "100",
+            "--validation-cap",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        timeout=300,
+        capture_output=True,
+    )
     assert time.perf_counter() - start < 60
     results = json.loads((tmp_path / "results.json").read_text())
     run = results["runs"][0]

@@ -10,8 +10,14 @@ from tests.conftest import require, require_program
 
 pytestmark = pytest.mark.browser
 ARTEFACTS = Path(__file__).parent / "artefacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +74,19 @@ def test_dashboard_to_partner_to_capability(server, page):
     shot(page, "capability")
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/capabilities?kind=https://w3id.org/csig/kind/constellation", "capabilities-facets"),
-    ("/mission-areas", "mission-areas"), ("/standards", "standards"),
-    ("/id/standard/ccsds-tdm", "standard"), ("/strategy", "strategy"), ("/ontology", "ontology"),
-    ("/search?q=ccsds", "search"), ("/resource?iri=https://w3id.org/csig/missionarea/SDA",
-                                    "resource"),
-])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/capabilities?kind=https://w3id.org/csig/kind/constellation", "capabilities-facets"),
+        ("/mission-areas", "mission-areas"),
+        ("/standards", "standards"),
+        ("/id/standard/ccsds-tdm", "standard"),
+        ("/strategy", "strategy"),
+        ("/ontology", "ontology"),
+        ("/search?q=ccsds", "search"),
+        ("/resource?iri=https://w3id.org/csig/missionarea/SDA", "resource"),
+    ],
+)
 def test_every_page_renders_without_console_errors(server, page, path, name):
     response = page.goto(server + path)
     assert response.status == 200
@@ -112,10 +124,15 @@ def test_signing_in_shows_more(server, page):
 SUBMISSIONS = Path(__file__).parent / "data" / "submissions"
 
 
-@pytest.mark.parametrize("path, name", [
-    ("/reports", "reports"), ("/gaps", "gaps"), ("/matrices", "matrices"),
-    ("/", "dashboard-findings"),
-])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/reports", "reports"),
+        ("/gaps", "gaps"),
+        ("/matrices", "matrices"),
+        ("/", "dashboard-findings"),
+    ],
+)
 def test_report_pages_render_without_console_errors(server, page, path, name):
     response = page.goto(server + path)
     assert response.status == 200

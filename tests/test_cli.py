@@ -45,8 +45,10 @@ def test_dump_then_restore(tmp_path, runner):
 
 def test_sparql_runs_a_query_file_as_public_by_default(tmp_path, runner):
     query = tmp_path / "q.rq"
-    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/csig/ont#Capability> "
-                     "; <https://w3id.org/csig/ont#exerciseData> true }")
+    query.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/csig/ont#Capability> "
+        "; <https://w3id.org/csig/ont#exerciseData> true }"
+    )
     public = runner("sparql", str(query), "--format", "json")
     everything = runner("sparql", str(query), "--format", "json", "--as", "all")
     count = json.loads(public.output)["results"]["bindings"][0]["n"]["value"]
@@ -66,8 +68,9 @@ def test_python_dash_m_kg_runs():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, check=True
+    )
     assert "Coalition space interoperability graph" in out.stdout
 
 

@@ -35,9 +35,13 @@ def truth(store) -> tuple[set, set]:
     dataset = viewer_dataset(store, ANONYMOUS)
     rows = run_query(store, SELECT, dataset).rows
     triples = run_query(store, CONSTRUCT, dataset).triples
-    return ({(r["cap"].value, r["label"].value, r["asOf"].value if "asOf" in r else None)
-             for r in rows},
-            {(t.subject.value, t.predicate.value, t.object.value) for t in triples})
+    return (
+        {
+            (r["cap"].value, r["label"].value, r["asOf"].value if "asOf" in r else None)
+            for r in rows
+        },
+        {(t.subject.value, t.predicate.value, t.object.value) for t in triples},
+    )
 
 
 def wrapper(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
@@ -52,8 +56,10 @@ def wrapper(url: str, query: str, fmt: str, method: str = "GET") -> SPARQLWrappe
 @pytest.mark.parametrize("method", ["GET", POST])
 def test_sparqlwrapper_json(endpoint, truth, method):
     result = wrapper(endpoint, SELECT, JSON, method).query().convert()
-    rows = {(b["cap"]["value"], b["label"]["value"], b.get("asOf", {}).get("value"))
-            for b in result["results"]["bindings"]}
+    rows = {
+        (b["cap"]["value"], b["label"]["value"], b.get("asOf", {}).get("value"))
+        for b in result["results"]["bindings"]
+    }
     assert rows == truth[0] and len(rows) > 50
 
 
@@ -61,8 +67,10 @@ def test_sparqlwrapper_xml(endpoint, truth):
     document = wrapper(endpoint, SELECT, XML).query().convert()
     rows = set()
     for result in document.getElementsByTagName("result"):
-        cells = {b.getAttribute("name"): b.firstChild.firstChild.nodeValue
-                 for b in result.getElementsByTagName("binding")}
+        cells = {
+            b.getAttribute("name"): b.firstChild.firstChild.nodeValue
+            for b in result.getElementsByTagName("binding")
+        }
         rows.add((cells["cap"], cells["label"], cells.get("asOf")))
     assert rows == truth[0]
 
@@ -81,8 +89,10 @@ def test_sparqlwrapper_turtle_graph(endpoint, truth):
 
 def test_rdflib_sparqlstore_select_and_construct(endpoint, truth):
     graph = rdflib.Graph(store=SPARQLStore(endpoint))
-    rows = {(str(r.cap), str(r.label), str(r.asOf) if r.asOf is not None else None)
-            for r in graph.query(SELECT)}
+    rows = {
+        (str(r.cap), str(r.label), str(r.asOf) if r.asOf is not None else None)
+        for r in graph.query(SELECT)
+    }
     assert rows == truth[0]
     built = graph.query(CONSTRUCT).graph
     assert {(str(s), str(p), str(o)) for s, p, o in built} == truth[1]

@@ -8,8 +8,9 @@ from kg.content import Content
 from kg.errors import KGError
 
 
-@pytest.mark.parametrize("method", ["reference_files", "partner_files", "submission_shape_files",
-                                    "ontology_files"])
+@pytest.mark.parametrize(
+    "method", ["reference_files", "partner_files", "submission_shape_files", "ontology_files"]
+)
 def test_every_glob_finds_files(content, method):
     assert getattr(content, method)(), f"{method} found no file"
 
@@ -23,10 +24,12 @@ def test_an_import_missing_from_the_catalog_is_refused(tmp_path, content):
     (tmp_path / "ontology").mkdir()
     (tmp_path / "ontology" / "catalog-v001.xml").write_text(
         '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">'
-        '<uri name="https://w3id.org/csig/ont" uri="csig.ttl"/></catalog>')
+        '<uri name="https://w3id.org/csig/ont" uri="csig.ttl"/></catalog>'
+    )
     (tmp_path / "ontology" / "csig.ttl").write_text(
         "<https://w3id.org/csig/ont> <http://www.w3.org/2002/07/owl#imports> "
-        "<https://example.org/remote.ttl> .\n")
+        "<https://example.org/remote.ttl> .\n"
+    )
     with pytest.raises(KGError, match="never fetched"):
         Content(tmp_path).ontology_files()
 

@@ -27,8 +27,18 @@ ID = "https://w3id.org/csig/id/"
 LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']*)["']""", re.I)
 SKIP = ("/static/", "/signout", "/favicon.ico")
 RDF_TYPES = ("text/turtle", "application/ld+json")
-SEARCHES = ("EXERCISE", "exercise", "SECRET", "NOFORN", "REL TO", "FVEY", "Deep-space",
-            "Sovereign", "Franco", "conjunction")
+SEARCHES = (
+    "EXERCISE",
+    "exercise",
+    "SECRET",
+    "NOFORN",
+    "REL TO",
+    "FVEY",
+    "Deep-space",
+    "Sovereign",
+    "Franco",
+    "conjunction",
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +72,7 @@ def internal(base: str, link: str) -> str | None:
     if not link or link.startswith(("#", "mailto:", "javascript:", "data:")):
         return None
     if link.startswith(ID):
-        link = "/id/" + link[len(ID):]
+        link = "/id/" + link[len(ID) :]
     parts = urlsplit(urljoin("http://localhost" + base, link))
     if parts.netloc != "localhost" or parts.path.startswith(SKIP):
         return None
@@ -134,12 +144,16 @@ def hot() -> list[str]:
                 continue
             iri = value.value
             if iri.startswith(ID) and "/capability/" not in iri:
-                urls.add("/id/" + iri[len(ID):])
+                urls.add("/id/" + iri[len(ID) :])
             elif iri.startswith("https://w3id.org/csig/") and "/ont#" not in iri:
                 urls.add(f"/resource?iri={quote(iri, safe='')}")
-            name = {CSIG + "missionArea": "mission_area", CSIG + "providedBy": "partner",
-                    CSIG + "kind": "kind", CSIG + "orbitRegime": "orbit",
-                    CSIG + "status": "status"}.get(t.predicate.value)
+            name = {
+                CSIG + "missionArea": "mission_area",
+                CSIG + "providedBy": "partner",
+                CSIG + "kind": "kind",
+                CSIG + "orbitRegime": "orbit",
+                CSIG + "status": "status",
+            }.get(t.predicate.value)
             if name:
                 urls.add(f"/capabilities?{urlencode({name: iri})}")
     return sorted(urls)
@@ -148,8 +162,7 @@ def hot() -> list[str]:
 def seeds() -> list[tuple[str, str | None]]:
     found = model()
     urls: list[tuple[str, str | None]] = [(u, None) for u in hot()]
-    urls += [("/", None), ("/api/stats", None),
-                                          ("/api/openapi.json", None), ("/query", None)]
+    urls += [("/", None), ("/api/stats", None), ("/api/openapi.json", None), ("/query", None)]
     urls += [(f"/search?q={quote(q)}", None) for q in SEARCHES]
     urls += [(f"/api/search?q={quote(q)}", None) for q in SEARCHES]
     partners = sorted({r.partner for r in found.records})
@@ -157,8 +170,9 @@ def seeds() -> list[tuple[str, str | None]]:
     return urls
 
 
-def crawl(client, key: str, bad: set[str] | None = None, cap: int = CAP,
-          kinds: Counter | None = None) -> tuple[int, list[str], Counter]:
+def crawl(
+    client, key: str, bad: set[str] | None = None, cap: int = CAP, kinds: Counter | None = None
+) -> tuple[int, list[str], Counter]:
     """Visit up to `cap` pages as `key`; return pages, leaks found and response statuses."""
     bad = sorted(forbidden(key) if bad is None else bad, key=len, reverse=True)
     seen: set[tuple[str, str | None]] = set()
@@ -223,8 +237,10 @@ def test_crawl_shows_nothing_hidden(client, key):
     """Every reachable page, JSON twin and RDF form, as `key`: no hidden IRI, label or marking."""
     kinds: Counter = Counter()
     pages, leaks, statuses = crawl(client, key, kinds=kinds)
-    print(f"\ncrawl as {key}: {pages} pages {dict(statuses)}, {len(leaks)} leaks, "
-          f"{len(forbidden(key))} forbidden strings; {dict(kinds.most_common())}")
+    print(
+        f"\ncrawl as {key}: {pages} pages {dict(statuses)}, {len(leaks)} leaks, "
+        f"{len(forbidden(key))} forbidden strings; {dict(kinds.most_common())}"
+    )
     assert pages >= 40, f"the crawl reached only {pages} pages"
     assert not statuses.get(500), f"{statuses[500]} pages answered 500"
     assert not leaks, "\n".join(leaks[:40])
@@ -232,8 +248,9 @@ def test_crawl_shows_nothing_hidden(client, key):
 
 def test_the_crawl_would_see_a_leak(client):
     """Control: what USA at TS may see is exactly what the crawl flags for anonymous."""
-    pages, leaks, _ = crawl(client, "USA-TS", bad=forbidden("anonymous") - forbidden("USA-TS"),
-                            cap=len(hot()) + 5)
+    pages, leaks, _ = crawl(
+        client, "USA-TS", bad=forbidden("anonymous") - forbidden("USA-TS"), cap=len(hot()) + 5
+    )
     assert pages > len(hot())
     flagged = {leak.rsplit(": ", 1)[-1] for leak in leaks}
     assert len(flagged) >= 6, flagged
@@ -259,16 +276,19 @@ def test_hidden_records_answer_like_missing_ones(client, key):
                 if record in found.visible(who):
                     assert response.status_code == 200, (key, url, accept)
                     continue
-                other = client.get(probe.format(id=missing[0], iri=quote(missing[1], safe="")),
-                                   headers=auth(key, accept))
+                other = client.get(
+                    probe.format(id=missing[0], iri=quote(missing[1], safe="")),
+                    headers=auth(key, accept),
+                )
                 mine = response.get_data(as_text=True).replace(ident, "ID")
                 theirs = other.get_data(as_text=True).replace(missing[0], "ID")
                 assert (response.status_code, mine) == (other.status_code, theirs), (key, url)
 
 
 def _count_typed(store: ox.Store, cls: str) -> int:
-    pattern = store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls),
-                                      ox.DefaultGraph())
+    pattern = store.quads_for_pattern(
+        None, ox.NamedNode(RDF_TYPE), ox.NamedNode(cls), ox.DefaultGraph()
+    )
     return len({q.subject for q in pattern})
 
 
@@ -284,8 +304,11 @@ def test_counts_match_the_independent_copy(client, key):
     graphs = found.graphs(who)
     sizes = dict(found.base) | found.partner_graphs()
     schemes = copy.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
-        ox.NamedNode("https://w3id.org/csig/missionarea/scheme"), ox.DefaultGraph())
+        None,
+        ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
+        ox.NamedNode("https://w3id.org/csig/missionarea/scheme"),
+        ox.DefaultGraph(),
+    )
     expected = {
         "capabilities": len(visible),
         "providing_partners": len({r.provider for r in visible}),

@@ -11,8 +11,9 @@ Q = sparql_prefixes(("csig", "dcterms", "skos", "rdfs"))
 
 
 def count(store, where: str) -> int:
-    rows = store.select(Q + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}",
-                        full_dataset(store))
+    rows = store.select(
+        Q + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", full_dataset(store)
+    )
     return int(rows[0]["n"].value)
 
 
@@ -32,12 +33,14 @@ def test_at_least_forty_nations_with_iso_codes(store):
     assert count(store, "?x a csig:Nation ; skos:notation ?c FILTER(REGEX(?c, '^[A-Z]{3}$'))") >= 40
 
 
-@pytest.mark.parametrize("coalition,members", [
-    ("CSPO", 10), ("FVEY", 5), ("NATO", 32), ("MNF-OOD", 7), ("AUKUS", 3)])
+@pytest.mark.parametrize(
+    "coalition,members", [("CSPO", 10), ("FVEY", 5), ("NATO", 32), ("MNF-OOD", 7), ("AUKUS", 3)]
+)
 def test_coalitions_have_dated_memberships(store, coalition, members):
     iri = f"<https://w3id.org/csig/id/coalition/{coalition}>"
     assert count(store, f"?x a csig:Membership ; csig:coalition {iri} ; dcterms:source ?s") == (
-        members)
+        members
+    )
     dated = count(store, f"?x csig:coalition {iri} ; csig:startDate ?d")
     assert dated >= members - 1  # Canada's MNF-OOD accession date is not public
 
@@ -50,8 +53,14 @@ def test_at_least_fifty_real_capabilities_each_with_a_source(store):
 
 
 def test_real_capabilities_are_unclassified(store):
-    assert count(store, """?x a csig:Capability ; csig:hasMarking ?m . ?m csig:classification ?c .
-        ?c csig:rank ?r FILTER(?r > 0) FILTER NOT EXISTS { ?x csig:exerciseData true }""") == 0
+    assert (
+        count(
+            store,
+            """?x a csig:Capability ; csig:hasMarking ?m . ?m csig:classification ?c .
+        ?c csig:rank ?r FILTER(?r > 0) FILTER NOT EXISTS { ?x csig:exerciseData true }""",
+        )
+        == 0
+    )
 
 
 def test_exercise_records_are_marked_and_labelled(store):
@@ -59,15 +68,25 @@ def test_exercise_records_are_marked_and_labelled(store):
         ?m csig:classification ?c . ?c csig:rank ?r
         FILTER(?r > 0 && STRSTARTS(STR(?l), "EXERCISE"))"""
     assert count(store, exercises) >= 3
-    assert count(store, "?x csig:hasMarking/csig:disseminationControl "
-                        "<https://w3id.org/csig/dissem/NOFORN>") >= 1
+    assert (
+        count(
+            store,
+            "?x csig:hasMarking/csig:disseminationControl <https://w3id.org/csig/dissem/NOFORN>",
+        )
+        >= 1
+    )
     assert count(store, "?x csig:hasMarking/csig:releasableTo ?n") >= 2
 
 
 def test_assumed_interfaces_are_flagged_and_sourced_ones_cite(store):
     assert count(store, "?x a csig:Interface FILTER NOT EXISTS { ?x csig:assumed ?a }") == 0
-    assert count(store, "?x a csig:Interface ; csig:assumed false "
-                        "FILTER NOT EXISTS { ?x dcterms:source ?s }") == 0
+    assert (
+        count(
+            store,
+            "?x a csig:Interface ; csig:assumed false FILTER NOT EXISTS { ?x dcterms:source ?s }",
+        )
+        == 0
+    )
 
 
 def test_strategy_ends_ways_means(store):
@@ -79,10 +98,14 @@ def test_strategy_ends_ways_means(store):
 
 
 def test_two_exchange_requirements_per_top_mission_area(store):
-    rows = store.select(Q + """SELECT ?top (COUNT(DISTINCT ?ier) AS ?n) WHERE {
+    rows = store.select(
+        Q
+        + """SELECT ?top (COUNT(DISTINCT ?ier) AS ?n) WHERE {
         ?top skos:topConceptOf <https://w3id.org/csig/missionarea/scheme> .
         ?ier a csig:InformationExchangeRequirement ; csig:missionArea ?ma .
-        ?ma skos:broader* ?top } GROUP BY ?top""", full_dataset(store))
+        ?ma skos:broader* ?top } GROUP BY ?top""",
+        full_dataset(store),
+    )
     assert len(rows) == 11
     assert all(int(r["n"].value) >= 2 for r in rows)
 

@@ -21,13 +21,19 @@ from kg.submissions.history import history
 from tests.conftest import serving
 
 GBR = "/graphs?graph=https://w3id.org/csig/graph/partner/GBR&confirm=true"
-BODIES = [(ROOT / "data" / "examples" / "capabilities.ttl").read_bytes(),
-          (ROOT / "data" / "partners" / "GBR.ttl").read_bytes()]
+BODIES = [
+    (ROOT / "data" / "examples" / "capabilities.ttl").read_bytes(),
+    (ROOT / "data" / "partners" / "GBR.ttl").read_bytes(),
+]
 
 
 def put(base: str, body: bytes, token: str = "demo-gbr-officer", url: str = GBR) -> int:
-    request = urllib.request.Request(base + url, data=body, method="PUT", headers={
-        "Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        base + url,
+        data=body,
+        method="PUT",
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -41,14 +47,18 @@ def test_concurrent_writers_lose_no_submission(app):
     tokens = ["demo-gbr-officer"] * 4 + ["demo-usa-planner"] * 4
     small = {
         "demo-gbr-officer": (GBR, BODIES[0].split(b"cap:exercise-gbr-ops-cell a")[0]),
-        "demo-usa-planner": ("/graphs?graph=https://w3id.org/csig/graph/partner/USA&confirm=1",
-                             BODIES[0].split(b"cap:exercise-gbr-ops-cell a")[0]
-                             .replace(b"nation:GBR", b"nation:USA")
-                             .replace(b"exercise-gbr-", b"exercise-usa-")),
+        "demo-usa-planner": (
+            "/graphs?graph=https://w3id.org/csig/graph/partner/USA&confirm=1",
+            BODIES[0]
+            .split(b"cap:exercise-gbr-ops-cell a")[0]
+            .replace(b"nation:GBR", b"nation:USA")
+            .replace(b"exercise-gbr-", b"exercise-usa-"),
+        ),
     }
     results: list[int] = []
     lock = threading.Lock()
     with serving(app) as base:
+
         def writer(token: str) -> None:
             url, body = small[token]
             for n in range(20):
@@ -82,11 +92,25 @@ def test_a_full_disk_gives_a_clear_error_and_no_corruption(tmp_path, store_path)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
-    command = [sys.executable, "-m", "kg", "--store", str(store_path), "--content", str(ROOT),
-               "--audit-log", str(tmp_path / "audit.log"), "submit", str(example),
-               "--partner", "GBR", "--confirm"]
-    result = subprocess.run(command, capture_output=True, text=True, preexec_fn=tiny_disk,
-                            timeout=120)
+    command = [
+        sys.executable,
+        "-m",
+        "kg",
+        "--store",
+        str(store_path),
+        "--content",
+        str(ROOT),
+        "--audit-log",
+        str(tmp_path / "audit.log"),
+        "submit",
+        str(example),
+        "--partner",
+        "GBR",
+        "--confirm",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, preexec_fn=tiny_disk, timeout=120
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
     assert "error:" in result.stderr
@@ -100,8 +124,12 @@ def test_a_full_disk_gives_a_clear_error_and_no_corruption(tmp_path, store_path)
 def test_an_unopenable_store_is_a_clear_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    result = subprocess.run([sys.executable, "-m", "kg", "--store", str(blocker / "s"),
-                             "stats"], capture_output=True, text=True, timeout=60,
-                            env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "--store", str(blocker / "s"), "stats"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ},
+    )
     assert result.returncode == 2
     assert "error:" in result.stderr and "Traceback" not in result.stderr

@@ -15,10 +15,14 @@ from kg.gaps import render, report, store_as_of
 
 def test_scenario_recommendations(scenario):
     picks = recommend(load_model(scenario, full_dataset(scenario)), 5)
-    assert [(p.partner[-3:], p.standard.rsplit("/", 1)[-1], p.data_type[-3:], p.before,
-             p.after) for p in picks] == [("GBR", "udl", "TRK", 4, 2),
-                                          ("FRA", "ccsds-omm", "ORB", 2, 1),
-                                          ("JPN", "ccsds-omm", "ORB", 1, 0)]
+    assert [
+        (p.partner[-3:], p.standard.rsplit("/", 1)[-1], p.data_type[-3:], p.before, p.after)
+        for p in picks
+    ] == [
+        ("GBR", "udl", "TRK", 4, 2),
+        ("FRA", "ccsds-omm", "ORB", 2, 1),
+        ("JPN", "ccsds-omm", "ORB", 1, 0),
+    ]
 
 
 def test_report_counts_and_formats(scenario):
@@ -27,20 +31,26 @@ def test_report_counts_and_formats(scenario):
     assert rep.network.articulation_points == ["FRA", "USA"]
     counts = rep.counts()
     assert counts["violation"] > 0 and sum(counts.values()) == sum(
-        len(s.rows) for s in rep.sections) + len(rep.network_findings())
+        len(s.rows) for s in rep.sections
+    ) + len(rep.network_findings())
     assert json.loads(render(rep, "json"))["counts"] == counts
     assert "<script" not in render(rep, "html") and rep.summary() in render(rep, "md")
 
 
-@pytest.mark.parametrize("name,params", [("interoperability-gaps", {"partner": "GBR"}),
-                                         ("superseded-standards", {"partner": "FRA"}),
-                                         ("coverage", {"mission_area": "SDA"})])
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("interoperability-gaps", {"partner": "GBR"}),
+        ("superseded-standards", {"partner": "FRA"}),
+        ("coverage", {"mission_area": "SDA"}),
+    ],
+)
 def test_query_equals_report_section(scenario, name, params):
     alone = run(scenario, get(name), full_dataset(scenario), params)
-    section = next(s for s in report(scenario, full_dataset(scenario), params).sections
-                   if s.name == name)
-    assert [r["explanation"].value for r in alone.rows] == [
-        r["explanation"] for r in section.rows]
+    section = next(
+        s for s in report(scenario, full_dataset(scenario), params).sections if s.name == name
+    )
+    assert [r["explanation"].value for r in alone.rows] == [r["explanation"] for r in section.rows]
 
 
 def test_as_of_rebuilds_history(scenario):
@@ -48,15 +58,24 @@ def test_as_of_rebuilds_history(scenario):
     assert before and not [g for g in before if "/partner/" in g]  # public graphs only
     snapshot = store_as_of(scenario, dt.date.today())
     assert sorted(g for g in snapshot.graphs() if "/partner/" in g) == sorted(
-        g for g in scenario.graphs() if "/partner/" in g)
+        g for g in scenario.graphs() if "/partner/" in g
+    )
 
 
 def test_kg_gaps_on_bundled_data(runner):
     result = runner("gaps", "--as", "all", "-p", "as_of=2026-11-21")
     assert result.exit_code == 1, result.output
-    for name in ("coverage", "interoperability-gaps", "version-mismatch", "over-classification",
-                 "overlaps", "incompatible-standards", "superseded-standards",
-                 "strategy-no-activity", "stale-data"):
+    for name in (
+        "coverage",
+        "interoperability-gaps",
+        "version-mismatch",
+        "over-classification",
+        "overlaps",
+        "incompatible-standards",
+        "superseded-standards",
+        "strategy-no-activity",
+        "stale-data",
+    ):
         assert f"## {name} (" in result.output and f"## {name} (info): 0" not in result.output
     assert "findings:" in result.output
     table = result.output.split("## recommended adoptions")[1].split("##")[0]
@@ -66,11 +85,13 @@ def test_kg_gaps_on_bundled_data(runner):
 def test_kg_query_and_friends(runner):
     gbr = runner("query", "interoperability-gaps", "-p", "partner=GBR", "--format", "json")
     assert gbr.exit_code == 0, gbr.output
-    gaps_json = json.loads(runner("gaps", "--format", "json", "--as", "public", "-p",
-                                  "partner=GBR").output)
+    gaps_json = json.loads(
+        runner("gaps", "--format", "json", "--as", "public", "-p", "partner=GBR").output
+    )
     section = next(s for s in gaps_json["sections"] if s["name"] == "interoperability-gaps")
-    assert [b["explanation"]["value"] for b in json.loads(gbr.output)["results"]["bindings"]] \
-        == [r["explanation"] for r in section["rows"]]
+    assert [b["explanation"]["value"] for b in json.loads(gbr.output)["results"]["bindings"]] == [
+        r["explanation"] for r in section["rows"]
+    ]
     assert "coverage" in runner("queries").output
     assert "island 1" in runner("network", "--data-type", "DT.TRK").output
     assert runner("matrix", "exchange", "--format", "csv").output.startswith("producer,")

@@ -9,16 +9,26 @@ from kg.settings import ROOT
 EXAMPLE_TTL = (ROOT / "data" / "examples" / "capabilities.ttl").read_bytes()
 EXAMPLE_CSV = (ROOT / "data" / "examples" / "capabilities.csv").read_bytes()
 GBR = "/graphs?graph=https://w3id.org/csig/graph/partner/GBR"
-TOKENS = {"usa": "demo-usa-planner", "gbr": "demo-gbr-officer", "nato": "demo-nato-staff",
-          "admin": "demo-admin"}
+TOKENS = {
+    "usa": "demo-usa-planner",
+    "gbr": "demo-gbr-officer",
+    "nato": "demo-nato-staff",
+    "admin": "demo-admin",
+}
 
 
 def auth(who: str) -> dict:
     return {"Authorization": f"Bearer {TOKENS[who]}"}
 
 
-def put(client, body: bytes, who: str | None = "gbr", media: str = "text/turtle",
-        url: str = GBR, **headers):
+def put(
+    client,
+    body: bytes,
+    who: str | None = "gbr",
+    media: str = "text/turtle",
+    url: str = GBR,
+    **headers,
+):
     extra = auth(who) if who else {}
     return client.put(url, data=body, headers={"Content-Type": media, **extra, **headers})
 
@@ -62,8 +72,11 @@ def test_no_token_is_401(client):
 
 
 def test_a_bad_token_is_401(client):
-    response = client.put(GBR, data=EXAMPLE_TTL, headers={"Authorization": "Bearer nope",
-                                                          "Content-Type": "text/turtle"})
+    response = client.put(
+        GBR,
+        data=EXAMPLE_TTL,
+        headers={"Authorization": "Bearer nope", "Content-Type": "text/turtle"},
+    )
     assert response.status_code == 401
 
 
@@ -112,8 +125,9 @@ def test_a_put_that_withdraws_needs_confirmation_then_replaces_with_204(client):
 
 def test_put_to_a_partner_without_data_is_201(client):
     url = "/graphs?graph=https://w3id.org/csig/graph/partner/SWE"
-    body = EXAMPLE_TTL.replace(b"nation:GBR", b"nation:SWE").replace(b"GBR, USA, AUS",
-                                                                    b"SWE, USA, AUS")
+    body = EXAMPLE_TTL.replace(b"nation:GBR", b"nation:SWE").replace(
+        b"GBR, USA, AUS", b"SWE, USA, AUS"
+    )
     response = put(client, body, who="admin", url=url)
     assert response.status_code == 201, response.get_json()
     assert client.get(url, headers=auth("admin")).status_code == 200
@@ -151,18 +165,31 @@ def test_delete_withdraws_as_a_new_empty_version(client, app):
 
 
 def test_submission_api_validates_and_submits(client):
-    bad = client.post("/api/submissions/validate?name=x.csv", data=b"identifier\nx\n",
-                      headers={"Content-Type": "text/csv"})
+    bad = client.post(
+        "/api/submissions/validate?name=x.csv",
+        data=b"identifier\nx\n",
+        headers={"Content-Type": "text/csv"},
+    )
     assert bad.status_code == 200 and bad.get_json()["conforms"] is False
-    pending = client.post("/api/submissions?partner=GBR", data={"file": (
-        __import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")}, headers=auth("gbr"))
+    pending = client.post(
+        "/api/submissions?partner=GBR",
+        data={"file": (__import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")},
+        headers=auth("gbr"),
+    )
     assert pending.status_code == 409 and len(pending.get_json()["withdrawals"]) == 6
-    ok = client.post("/api/submissions?partner=GBR&confirm=true", data={"file": (
-        __import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")}, headers=auth("gbr"))
+    ok = client.post(
+        "/api/submissions?partner=GBR&confirm=true",
+        data={"file": (__import__("io").BytesIO(EXAMPLE_CSV), "capabilities.csv")},
+        headers=auth("gbr"),
+    )
     assert ok.status_code == 201, ok.get_json()
     assert ok.get_json()["accepted"]["version"] == 2
-    assert client.post("/api/submissions?partner=GBR", data=EXAMPLE_CSV,
-                       headers={"Content-Type": "text/csv"}).status_code == 401
+    assert (
+        client.post(
+            "/api/submissions?partner=GBR", data=EXAMPLE_CSV, headers={"Content-Type": "text/csv"}
+        ).status_code
+        == 401
+    )
 
 
 def test_the_context_is_served(client):

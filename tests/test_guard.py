@@ -16,12 +16,24 @@ from kg.store import Store
 from tests.test_hardening import Listener
 
 PREFIXES = ["", "a", "é", "ü1", "日本", "x-y", "a.b", "ΣΕ", "s"]
-FORMS = ["SELECT * WHERE {0}", "ASK {0}", "CONSTRUCT {{ ?s ?p ?o }} WHERE {0}",
-         "DESCRIBE ?s WHERE {0}", "SELECT (COUNT(*) AS ?n) {0} GROUP BY ?s"]
-WRAPPERS = ["{{ {0} }}", "{{ OPTIONAL {{ {0} }} }}", "{{ {{ {0} }} UNION {{ ?a ?b ?c }} }}",
-            "{{ {{ SELECT * WHERE {{ {0} }} }} }}", "{{ FILTER EXISTS {{ {0} }} }}",
-            "{{ FILTER NOT EXISTS {{ {0} }} }}", "{{ ?a ?b ?c MINUS {{ {0} }} }}",
-            "{{ GRAPH ?g {{ {0} }} }}", "{{ BIND(EXISTS {{ {0} }} AS ?e) }}"]
+FORMS = [
+    "SELECT * WHERE {0}",
+    "ASK {0}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {0}",
+    "DESCRIBE ?s WHERE {0}",
+    "SELECT (COUNT(*) AS ?n) {0} GROUP BY ?s",
+]
+WRAPPERS = [
+    "{{ {0} }}",
+    "{{ OPTIONAL {{ {0} }} }}",
+    "{{ {{ {0} }} UNION {{ ?a ?b ?c }} }}",
+    "{{ {{ SELECT * WHERE {{ {0} }} }} }}",
+    "{{ FILTER EXISTS {{ {0} }} }}",
+    "{{ FILTER NOT EXISTS {{ {0} }} }}",
+    "{{ ?a ?b ?c MINUS {{ {0} }} }}",
+    "{{ GRAPH ?g {{ {0} }} }}",
+    "{{ BIND(EXISTS {{ {0} }} AS ?e) }}",
+]
 SPACES = st.sampled_from([" ", "\t", "\n", "\r\n", "\r", " # a comment\n", "#\r", "  "])
 
 
@@ -56,11 +68,25 @@ def service_queries(draw, url: str) -> str:
         head, where = f"BASE <{url.rsplit('/', 1)[0]}/> ", f"<{url.rsplit('/', 1)[1]}>"
     else:
         where = "?u"
-    call = (draw(spelled("SERVICE")) + draw(SPACES)
-            + (draw(spelled("SILENT")) + draw(SPACES) if draw(st.booleans()) else "")
-            + where + draw(SPACES) + "{ ?s ?p ?o }")
-    before = draw(st.sampled_from(["", f"?s ex:p {prefix}:o . ", f"?s {prefix}:p ex:o . ",
-                                   f"?s ex:p ex:o{draw(SPACES)}", "BIND(1 AS ?one) "]))
+    call = (
+        draw(spelled("SERVICE"))
+        + draw(SPACES)
+        + (draw(spelled("SILENT")) + draw(SPACES) if draw(st.booleans()) else "")
+        + where
+        + draw(SPACES)
+        + "{ ?s ?p ?o }"
+    )
+    before = draw(
+        st.sampled_from(
+            [
+                "",
+                f"?s ex:p {prefix}:o . ",
+                f"?s {prefix}:p ex:o . ",
+                f"?s ex:p ex:o{draw(SPACES)}",
+                "BIND(1 AS ?one) ",
+            ]
+        )
+    )
     bound = f"VALUES ?u {{ <{url}> }} " if target == "var" else ""
     pattern = "{ " + bound + before + call + " }"
     for _ in range(draw(st.integers(0, 3))):
@@ -78,8 +104,13 @@ def listener():
 @pytest.fixture(scope="module")
 def tiny() -> Store:
     store = Store()
-    store.replace({"https://w3id.org/csig/graph/x": [ox.Triple(
-        ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("o"))]})
+    store.replace(
+        {
+            "https://w3id.org/csig/graph/x": [
+                ox.Triple(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("o"))
+            ]
+        }
+    )
     return store
 
 
@@ -93,8 +124,11 @@ def refused(store: Store, text: str) -> bool:
     return False
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_no_spelling_of_service_gets_through(tiny, listener, data):
     url = f"http://127.0.0.1:{listener.port}/sparql"
@@ -112,16 +146,20 @@ def test_no_spelling_of_service_gets_through(tiny, listener, data):
 # Each of these reached a local listener through a guard that read the text differently from
 # Oxigraph; unguarded, Oxigraph calls the service for every one of them.
 DIFFERENTIALS = {
-    "quote escape opens a long string for rdflib only":
+    "quote escape opens a long string for rdflib only": (
         'SELECT * WHERE {{ BIND("\\u0022" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} '
-        'BIND("\\u0022" AS ?y) }}',
-    "a lone carriage return ends a comment for Oxigraph only":
-        "SELECT * WHERE {{ ?a ?b ?c # note\r SERVICE <{url}> {{ ?s ?p ?o }}\n}}",
-    "non-ASCII prefix right after another prefixed name":
+        'BIND("\\u0022" AS ?y) }}'
+    ),
+    "a lone carriage return ends a comment for Oxigraph only": (
+        "SELECT * WHERE {{ ?a ?b ?c # note\r SERVICE <{url}> {{ ?s ?p ?o }}\n}}"
+    ),
+    "non-ASCII prefix right after another prefixed name": (
         "PREFIX é: <http://e/> PREFIX ex: <http://x/> "
-        "SELECT * WHERE {{ ?s ex:a é:b . SERVICE <{url}> {{ ?s ?p ?o }} }}",
-    "a tokenizer that reads <'> as an IRI":
-        "SELECT * WHERE {{ BIND((1<'>') AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} BIND('' AS ?w) }}",
+        "SELECT * WHERE {{ ?s ex:a é:b . SERVICE <{url}> {{ ?s ?p ?o }} }}"
+    ),
+    "a tokenizer that reads <'> as an IRI": (
+        "SELECT * WHERE {{ BIND((1<'>') AS ?z) SERVICE <{url}> {{ ?s ?p ?o }} BIND('' AS ?w) }}"
+    ),
     "escaped keyword": "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
     "variable target": "SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {{ ?s ?p ?o }} }}",
 }
@@ -145,8 +183,9 @@ def test_the_refused_texts_are_real_calls_for_oxigraph(listener):
     """
     url = f"http://127.0.0.1:{listener.port}/sparql"
     store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://x/a"),
-                      ox.NamedNode("http://e/b")))
+    store.add(
+        ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://x/a"), ox.NamedNode("http://e/b"))
+    )
     missed = []
     for name, template in DIFFERENTIALS.items():
         before = listener.connections
@@ -161,32 +200,55 @@ def test_the_refused_texts_are_real_calls_for_oxigraph(listener):
     assert missed == []
 
 
-@pytest.mark.parametrize("text, operation", [
-    ("LOAD <http://127.0.0.1:9/x>", "LOAD"), ("INSERT DATA { <a:s> <a:p> 1 }", "INSERT DATA"),
-    ("DELETE WHERE { ?s ?p ?o }", "DELETE WHERE"), ("DROP ALL", "DROP"), ("CLEAR DEFAULT", "CLEAR"),
-    ("PREFIX x: <a:> WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "DELETE/INSERT"),
-    ("\\u004cOAD <http://127.0.0.1:9/x>", "LOAD"),
-])
+@pytest.mark.parametrize(
+    "text, operation",
+    [
+        ("LOAD <http://127.0.0.1:9/x>", "LOAD"),
+        ("INSERT DATA { <a:s> <a:p> 1 }", "INSERT DATA"),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE WHERE"),
+        ("DROP ALL", "DROP"),
+        ("CLEAR DEFAULT", "CLEAR"),
+        ("PREFIX x: <a:> WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "DELETE/INSERT"),
+        ("\\u004cOAD <http://127.0.0.1:9/x>", "LOAD"),
+    ],
+)
 def test_updates_are_refused_by_name(text, operation):
     assert inspect(text).refused == operation
 
 
-@pytest.mark.parametrize("text, graphs, named", [
-    ("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> {}", ("http://g/1",), ("http://g/2",)),
-    ("PREFIX é: <http://g/> SELECT * FROM é:a FROM NAMED é:b\\-c {}", ("http://g/a",),
-     ("http://g/b-c",)),
-    ("BASE <http://g/x/> PREFIX p: <y/> ASK FROM <z> FROM p:w {}", ("http://g/x/z", "http://g/x/y/w"),
-     ()),
-    ("# FROM <http://no/>\nSELECT * WHERE { ?s ?p 'FROM <http://no/>' }", (), ()),
-    ("SELECT * FROM <http://\\u0067/1> {}", ("http://g/1",), ()),
-])
+@pytest.mark.parametrize(
+    "text, graphs, named",
+    [
+        ("SELECT * FROM <http://g/1> FROM NAMED <http://g/2> {}", ("http://g/1",), ("http://g/2",)),
+        (
+            "PREFIX é: <http://g/> SELECT * FROM é:a FROM NAMED é:b\\-c {}",
+            ("http://g/a",),
+            ("http://g/b-c",),
+        ),
+        (
+            "BASE <http://g/x/> PREFIX p: <y/> ASK FROM <z> FROM p:w {}",
+            ("http://g/x/z", "http://g/x/y/w"),
+            (),
+        ),
+        ("# FROM <http://no/>\nSELECT * WHERE { ?s ?p 'FROM <http://no/>' }", (), ()),
+        ("SELECT * FROM <http://\\u0067/1> {}", ("http://g/1",), ()),
+    ],
+)
 def test_from_graphs_come_from_the_parse(text, graphs, named):
     found = inspect(text)
     assert (found.from_graphs, found.from_named) == (graphs, named)
 
 
-@pytest.mark.parametrize("text", ["SELECT * WHERE { ?s ?p }", "SELECT * { ?s ?p ?o } }",
-                                  "ASK { \\u005Cu0053 }", "SELECT * FROM nope:x {}", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p }",
+        "SELECT * { ?s ?p ?o } }",
+        "ASK { \\u005Cu0053 }",
+        "SELECT * FROM nope:x {}",
+        "",
+    ],
+)
 def test_texts_the_parser_cannot_read_are_refused(text):
     with pytest.raises(QueryError, match="malformed"):
         inspect(text)

@@ -14,8 +14,9 @@ import pytest
 from kg.settings import load_settings
 from tests.conftest import serving
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "FILTER(STR(?c) != STR(?i)) }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . FILTER(STR(?c) != STR(?i)) }"
+)
 
 
 class Listener:
@@ -80,25 +81,34 @@ def test_no_request_reaches_a_listener(client, listener):
         if "SERVICE" in str(form) or "LOAD" in str(form):
             assert response.status_code == 400, form
         elif "FROM" in str(form) or "graph-uri" in str(form):  # an outside graph reads as empty
-            assert response.status_code == 200 and not response.get_json()["results"][
-                "bindings"], form
+            assert response.status_code == 200 and not response.get_json()["results"]["bindings"], (
+                form
+            )
     context = f'{{"@context": "{url}", "@id": "https://w3id.org/csig/id/x"}}'
-    response = client.post("/api/submissions/validate?name=x.jsonld", data=context,
-                           headers={"Content-Type": "application/ld+json"})
+    response = client.post(
+        "/api/submissions/validate?name=x.jsonld",
+        data=context,
+        headers={"Content-Type": "application/ld+json"},
+    )
     assert response.status_code == 400 and "remote @context" in response.get_json()["message"]
     turtle = f"@prefix owl: <http://www.w3.org/2002/07/owl#> . <x> owl:imports <{url}> ."
-    client.post("/api/submissions/validate?name=x.ttl", data=turtle,
-                headers={"Content-Type": "text/turtle"})
+    client.post(
+        "/api/submissions/validate?name=x.ttl", data=turtle, headers={"Content-Type": "text/turtle"}
+    )
     time.sleep(0.5)
     assert listener.connections == 0
 
 
 def test_xml_with_external_entities_is_refused(client):
-    xxe = ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">&e;</rdf:RDF>')
-    response = client.put("/graphs?graph=https://w3id.org/csig/graph/partner/GBR", data=xxe,
-                          headers={"Content-Type": "application/rdf+xml",
-                                   "Authorization": "Bearer demo-gbr-officer"})
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">&e;</rdf:RDF>'
+    )
+    response = client.put(
+        "/graphs?graph=https://w3id.org/csig/graph/partner/GBR",
+        data=xxe,
+        headers={"Content-Type": "application/rdf+xml", "Authorization": "Bearer demo-gbr-officer"},
+    )
     assert response.status_code == 415
     assert b"root:" not in response.data
 
@@ -108,10 +118,18 @@ def limited_app(tmp_path, store_path):
     from kg.settings import ROOT
     from kg.web import create_app
 
-    app = create_app(load_settings({"store": str(store_path), "content": str(ROOT),
-                                    "audit_log": str(tmp_path / "audit.log"),
-                                    "query_timeout": "2", "row_cap": "5",
-                                    "max_upload": "20000"}))
+    app = create_app(
+        load_settings(
+            {
+                "store": str(store_path),
+                "content": str(ROOT),
+                "audit_log": str(tmp_path / "audit.log"),
+                "query_timeout": "2",
+                "row_cap": "5",
+                "max_upload": "20000",
+            }
+        )
+    )
     yield app
     app.extensions.clear()
 
@@ -164,8 +182,11 @@ def _parent(pid: str) -> int:
 
 def test_rows_are_capped(limited_app):
     client = limited_app.test_client()
-    response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200
     assert len(response.get_json()["results"]["bindings"]) == 5
 
@@ -175,9 +196,11 @@ def test_oversized_requests_are_413(limited_app):
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30000
     assert client.post("/sparql", data={"query": big}).status_code == 413
     assert client.get("/sparql", query_string={"query": big}).status_code == 413
-    response = client.put("/graphs?graph=https://w3id.org/csig/graph/partner/GBR",
-                          data=b"x" * 30000, headers={"Content-Type": "text/turtle",
-                                                      "Authorization": "Bearer demo-gbr-officer"})
+    response = client.put(
+        "/graphs?graph=https://w3id.org/csig/graph/partner/GBR",
+        data=b"x" * 30000,
+        headers={"Content-Type": "text/turtle", "Authorization": "Bearer demo-gbr-officer"},
+    )
     assert response.status_code == 413
 
 
@@ -186,10 +209,18 @@ def fair_app(tmp_path, store_path):
     from kg.settings import ROOT
     from kg.web import create_app
 
-    app = create_app(load_settings({"store": str(store_path), "content": str(ROOT),
-                                    "audit_log": str(tmp_path / "audit.log"),
-                                    "query_timeout": "6", "query_slots": "2",
-                                    "query_workers": "8"}))
+    app = create_app(
+        load_settings(
+            {
+                "store": str(store_path),
+                "content": str(ROOT),
+                "audit_log": str(tmp_path / "audit.log"),
+                "query_timeout": "6",
+                "query_slots": "2",
+                "query_workers": "8",
+            }
+        )
+    )
     yield app
     app.extensions.clear()
 
@@ -198,8 +229,9 @@ def get_as(base: str, query: str, token: str | None = None) -> tuple[int, dict]:
     url = f"{base}/sparql?{urllib.parse.urlencode({'query': query})}"
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                    timeout=30) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=30
+        ) as response:
             response.read()
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as err:
@@ -216,8 +248,12 @@ def running(app) -> int:
 def in_flight(base: str, app, tokens: list, label: str) -> list[threading.Thread]:
     """Start one runaway query per token and wait until all of them run."""
     outcomes: list = []
-    threads = [threading.Thread(target=lambda t=t, i=i: outcomes.append(
-        get_as(base, f"{RUNAWAY} # {label} {i}", t))) for i, t in enumerate(tokens)]
+    threads = [
+        threading.Thread(
+            target=lambda t=t, i=i: outcomes.append(get_as(base, f"{RUNAWAY} # {label} {i}", t))
+        )
+        for i, t in enumerate(tokens)
+    ]
     for thread in threads:
         thread.start()
     for _ in range(100):
@@ -234,8 +270,14 @@ def test_a_fast_query_is_answered_beside_six_runaway_queries(fair_app):
     (The race that held a short query back until the runaways' time limit is tested in
     tests/test_isolation.py, at the worker.)
     """
-    tokens = ["demo-usa-planner", "demo-gbr-officer", "demo-fra-officer", "demo-deu-officer",
-              "demo-jpn-officer", "demo-nzl-officer"]
+    tokens = [
+        "demo-usa-planner",
+        "demo-gbr-officer",
+        "demo-fra-officer",
+        "demo-deu-officer",
+        "demo-jpn-officer",
+        "demo-nzl-officer",
+    ]
     with serving(fair_app) as base:
         assert get_as(base, "ASK { ?s ?p ?o }")[0] == 200
         threads = in_flight(base, fair_app, tokens, "six")

@@ -39,8 +39,13 @@ def service_query(port: int) -> str:
 
 def tiny() -> Store:
     store = Store()
-    store.replace({GRAPH: [ox.Triple(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"),
-                                     ox.Literal("o"))]})
+    store.replace(
+        {
+            GRAPH: [
+                ox.Triple(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("o"))
+            ]
+        }
+    )
     return store
 
 
@@ -95,8 +100,13 @@ def test_an_isolated_child_reaches_nothing(listener):
 def test_the_worker_with_a_bypassed_guard_reaches_nothing(listener):
     require("network isolation", bool(isolation()), "the kernel allows no namespaces here")
     with pytest.raises(KGError):
-        run_limited(tiny(), service_query(listener.port), Dataset((GRAPH,), (GRAPH,)),
-                    timeout=10, runner=unguarded)
+        run_limited(
+            tiny(),
+            service_query(listener.port),
+            Dataset((GRAPH,), (GRAPH,)),
+            timeout=10,
+            runner=unguarded,
+        )
     time.sleep(0.2)
     assert listener.connections == 0
 
@@ -129,12 +139,29 @@ else:
 def as_nobody(listener, mode: str) -> str:
     setpriv = require_program("setpriv")
     script = AS_NOBODY.format(root=str(ROOT), port=listener.port)
-    done = subprocess.run([setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                           "--", sys.executable, "-c", script, mode], cwd="/",
-                          capture_output=True, text=True, timeout=60,
-                          env={"PATH": os.environ.get("PATH", ""), "HOME": "/"})
-    require("python as an unprivileged user", done.returncode == 0,
-            f"cannot run the test interpreter as uid {NOBODY}: {done.stderr[-500:]}")
+    done = subprocess.run(
+        [
+            setpriv,
+            f"--reuid={NOBODY}",
+            f"--regid={NOBODY}",
+            "--clear-groups",
+            "--",
+            sys.executable,
+            "-c",
+            script,
+            mode,
+        ],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": "/"},
+    )
+    require(
+        "python as an unprivileged user",
+        done.returncode == 0,
+        f"cannot run the test interpreter as uid {NOBODY}: {done.stderr[-500:]}",
+    )
     return done.stdout
 
 
@@ -164,8 +191,10 @@ def test_short_queries_forked_beside_runaways_are_not_held_back(store):
     from kg.access import ANONYMOUS, viewer_dataset
 
     dataset = viewer_dataset(store, ANONYMOUS)
-    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-               "FILTER(STR(?c) != STR(?i)) }")
+    runaway = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+        "FILTER(STR(?c) != STR(?i)) }"
+    )
     start = threading.Barrier(16)
     outcome: dict = {}
 
@@ -178,8 +207,9 @@ def test_short_queries_forked_beside_runaways_are_not_held_back(store):
             outcome[name] = "stopped"
 
     runaways = [threading.Thread(target=run, args=(f"runaway {i}", runaway)) for i in range(8)]
-    shorts = [threading.Thread(target=run, args=(f"short {i}", f"ASK {{ ?s ?p {i} }}"))
-              for i in range(8)]
+    shorts = [
+        threading.Thread(target=run, args=(f"short {i}", f"ASK {{ ?s ?p {i} }}")) for i in range(8)
+    ]
     for thread in runaways + shorts:
         thread.start()
     for thread in shorts:

@@ -132,13 +132,14 @@ def _local(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/"))[-1]
 
 
-def graph_name(partner: str, system: str, level: str, dissem: str | None,
-               releasable: frozenset[str]) -> str:
+def graph_name(
+    partner: str, system: str, level: str, dissem: str | None, releasable: frozenset[str]
+) -> str:
     """Name a partner graph: .../partner/P/<system>-<level>[-nf|-rel][-<release list>]."""
     system_name = _local(system)
     level_name = _local(level)
     if level_name.startswith(system_name + "-"):
-        level_name = level_name[len(system_name) + 1:]
+        level_name = level_name[len(system_name) + 1 :]
     parts = [system_name, level_name]
     if dissem:
         parts.append({NOFORN: "nf", REL: "rel"}.get(dissem, "x"))
@@ -151,8 +152,11 @@ def _parse(path: Path) -> list[ox.Triple]:
 
 
 def _objects(triples: list[ox.Triple], subject: str, predicate: str) -> list[str]:
-    return [t.object.value for t in triples
-            if t.subject.value == subject and t.predicate.value == predicate]
+    return [
+        t.object.value
+        for t in triples
+        if t.subject.value == subject and t.predicate.value == predicate
+    ]
 
 
 def _date(literal: str | None, end: bool) -> dt.date | None:
@@ -171,13 +175,17 @@ def _records(path: Path, ranks: dict[str, int]) -> list[Record]:
         by_subject.setdefault(t.subject.value, []).append(t)
     records = []
     for subject, own in by_subject.items():
-        if not any(t.predicate.value == RDF_TYPE and t.object.value == CSIG + "Capability"
-                   for t in own):
+        if not any(
+            t.predicate.value == RDF_TYPE and t.object.value == CSIG + "Capability" for t in own
+        ):
             continue
         (marking,) = _objects(own, subject, CSIG + "hasMarking")
         (provider,) = _objects(own, subject, CSIG + "providedBy")
-        parts = [o for p in ("produces", "consumes", "hasInterface")
-                 for o in _objects(own, subject, CSIG + p)]
+        parts = [
+            o
+            for p in ("produces", "consumes", "hasInterface")
+            for o in _objects(own, subject, CSIG + p)
+        ]
         closure = own + by_subject.get(marking, [])
         closure += [t for part in parts for t in by_subject.get(part, [])]
         mark = by_subject.get(marking, [])
@@ -188,20 +196,30 @@ def _records(path: Path, ranks: dict[str, int]) -> list[Record]:
         strings = {subject, marking, *parts}
         strings |= set(_objects(own, subject, IDENTIFIER) + _objects(own, subject, RDFS_LABEL))
         strings |= set(_objects(mark, marking, CSIG + "markingText"))
-        records.append(Record(
-            partner=path.stem, iri=subject, provider=provider, rank=ranks[level],
-            dissemination=dissem, releasable=releasable,
-            graph=graph_name(path.stem, system, level, dissem, releasable),
-            triples=tuple(closure), strings=frozenset(strings)))
+        records.append(
+            Record(
+                partner=path.stem,
+                iri=subject,
+                provider=provider,
+                rank=ranks[level],
+                dissemination=dissem,
+                releasable=releasable,
+                graph=graph_name(path.stem, system, level, dissem, releasable),
+                triples=tuple(closure),
+                strings=frozenset(strings),
+            )
+        )
     return records
 
 
 @functools.lru_cache(maxsize=1)
 def model() -> Model:
     """Read the content files and the demo users into the independent model."""
-    ranks = {t.subject.value: int(t.object.value)
-             for t in _parse(ROOT / "ontology" / "vocab" / "classification.ttl")
-             if t.predicate.value == CSIG + "rank"}
+    ranks = {
+        t.subject.value: int(t.object.value)
+        for t in _parse(ROOT / "ontology" / "vocab" / "classification.ttl")
+        if t.predicate.value == CSIG + "rank"
+    }
     ontology = sorted((ROOT / "ontology").glob("*.ttl"))
     ontology += sorted((ROOT / "ontology" / "vocab").glob("*.ttl"))
     base = {GRAPH + "ontology": [t for p in ontology for t in _parse(p)]}
@@ -217,8 +235,11 @@ def model() -> Model:
             start = (_objects(coalitions, node, CSIG + "startDate") or [None])[0]
             end = (_objects(coalitions, node, CSIG + "endDate") or [None])[0]
             memberships.append((member, coalition, _date(start, False), _date(end, True)))
-    records = [r for path in sorted((ROOT / "data" / "partners").glob("*.ttl"))
-               for r in _records(path, ranks)]
+    records = [
+        r
+        for path in sorted((ROOT / "data" / "partners").glob("*.ttl"))
+        for r in _records(path, ranks)
+    ]
     found = Model(ranks, base, records, memberships)
     found.viewers = _viewers(found)
     return found
@@ -229,21 +250,34 @@ def _viewers(found: Model) -> dict[str, Who]:
     users = tomllib.loads((ROOT / "data" / "users.toml").read_text(encoding="utf-8"))["users"]
     today = dt.date.today()
     viewers = {"anonymous": Who("anonymous")}
-    for key, name in (("USA-TS", "usa-planner"), ("GBR-S", "gbr-officer"),
-                      ("FRA-S", "fra-officer"), ("JPN-S", "jpn-officer"),
-                      ("NZL-C", "nzl-officer"), ("NATO-NS", "nato-staff"),
-                      ("DEU-S", "deu-officer")):
+    for key, name in (
+        ("USA-TS", "usa-planner"),
+        ("GBR-S", "gbr-officer"),
+        ("FRA-S", "fra-officer"),
+        ("JPN-S", "jpn-officer"),
+        ("NZL-C", "nzl-officer"),
+        ("NATO-NS", "nato-staff"),
+        ("DEU-S", "deu-officer"),
+    ):
         entry = users[name]
         token = f"demo-{name}"
         assert hash_token(token) == entry["token_sha256"], f"demo token of {name} changed"
-        who = Who(key, name, token, entry.get("nation"), entry.get("organisation"),
-                  found.ranks[BASE + "classification/" + entry["clearance"]])
+        who = Who(
+            key,
+            name,
+            token,
+            entry.get("nation"),
+            entry.get("organisation"),
+            found.ranks[BASE + "classification/" + entry["clearance"]],
+        )
         coalitions = frozenset(
-            coalition for member, coalition, start, end in found.memberships
-            if member in who.identities and (start is None or start <= today)
-            and (end is None or today <= end))
-        viewers[key] = Who(who.key, name, token, who.nation, who.organisation, who.rank,
-                           coalitions)
+            coalition
+            for member, coalition, start, end in found.memberships
+            if member in who.identities
+            and (start is None or start <= today)
+            and (end is None or today <= end)
+        )
+        viewers[key] = Who(who.key, name, token, who.nation, who.organisation, who.rank, coalitions)
     return viewers
 
 
@@ -264,8 +298,11 @@ def copy_of(key: str) -> ox.Store:
     store = ox.Store()
     union = {t for ts in graphs.values() for t in ts}
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in union)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                 for g, ts in graphs.items() for t in ts)
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+        for g, ts in graphs.items()
+        for t in ts
+    )
     return store
 
 
@@ -296,7 +333,8 @@ class LeakQuery:
         prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", text, re.I))
         names = []
         for iri, prefix, local in re.findall(
-                r"\bFROM\s+(?:NAMED\s+)?(?:<([^>]*)>|([\w-]*):([\w-]*))", text, re.I):
+            r"\bFROM\s+(?:NAMED\s+)?(?:<([^>]*)>|([\w-]*):([\w-]*))", text, re.I
+        ):
             if prefix or local:
                 names.append(prefixes[prefix] + local)
             else:
@@ -349,8 +387,7 @@ def real_outcome(store: Store, dataset, text: str) -> tuple:
         return ("ask", result.boolean)
     if result.form == "graph":
         return ("graph", Counter(_triple(t) for t in result.triples))
-    rows = Counter(tuple((n, _term(r[n])) for n in result.variables if n in r)
-                   for r in result.rows)
+    rows = Counter(tuple((n, _term(r[n])) for n in result.variables if n in r) for r in result.rows)
     return ("select", tuple(result.variables), rows)
 
 
@@ -384,8 +421,10 @@ KNOWN: dict[str, str] = {}
 def describe(expected: tuple, got: tuple) -> str:
     if expected[0] in ("graph", "select") and got[0] == expected[0]:
         rows_e, rows_g = expected[-1], got[-1]
-        return (f"missing {list((rows_e - rows_g).items())[:3]} "
-                f"extra {list((rows_g - rows_e).items())[:3]}")
+        return (
+            f"missing {list((rows_e - rows_g).items())[:3]} "
+            f"extra {list((rows_g - rows_e).items())[:3]}"
+        )
     return f"expected {str(expected)[:300]} got {str(got)[:300]}"
 
 
@@ -396,8 +435,10 @@ def describe(expected: tuple, got: tuple) -> str:
 def viewers(store) -> dict:
     """The real system's viewer objects for the fixture viewers (None: anonymous)."""
     users = load_users(ROOT / "data" / "users.toml")
-    return {key: (viewer_of(store, users[who.user]) if who.user else None)
-            for key, who in model().viewers.items()}
+    return {
+        key: (viewer_of(store, users[who.user]) if who.user else None)
+        for key, who in model().viewers.items()
+    }
 
 
 def real_dataset(store, viewers, key):
@@ -427,15 +468,27 @@ def test_model_applies_the_marking_rules_as_the_brief_states():
     found = model()
     exercise = {r.iri.rsplit("/", 1)[-1]: r for r in found.records if not r.public}
     assert sorted(exercise) == [
-        "exercise-coalition-conjunction-screening-cell", "exercise-deep-space-tracking-feed",
-        "exercise-franco-german-sar-tasking", "exercise-sovereign-geo-inspection-tasking"]
-    sees = {key: sorted(r.iri.rsplit("/", 1)[-1].split("-")[1] for r in found.visible(who)
-                        if not r.public)
-            for key, who in found.viewers.items()}
+        "exercise-coalition-conjunction-screening-cell",
+        "exercise-deep-space-tracking-feed",
+        "exercise-franco-german-sar-tasking",
+        "exercise-sovereign-geo-inspection-tasking",
+    ]
+    sees = {
+        key: sorted(
+            r.iri.rsplit("/", 1)[-1].split("-")[1] for r in found.visible(who) if not r.public
+        )
+        for key, who in found.viewers.items()
+    }
     assert sees == {
-        "anonymous": [], "USA-TS": ["coalition", "deep", "sovereign"],
-        "GBR-S": ["coalition", "sovereign"], "FRA-S": ["franco"], "JPN-S": [], "NZL-C": [],
-        "NATO-NS": [], "DEU-S": ["franco"]}
+        "anonymous": [],
+        "USA-TS": ["coalition", "deep", "sovereign"],
+        "GBR-S": ["coalition", "sovereign"],
+        "FRA-S": ["franco"],
+        "JPN-S": [],
+        "NZL-C": [],
+        "NATO-NS": [],
+        "DEU-S": ["franco"],
+    }
 
 
 def test_enough_adversarial_queries():
@@ -460,8 +513,12 @@ def test_viewer_datasets_hold_the_independent_graphs(store, viewers):
 
 def test_view_graphs_cannot_be_named(store, viewers):
     """No viewer can name a view graph (its own or a more privileged profile's)."""
-    views = {g for key in VIEWERS for g in real_dataset(store, viewers, key).default
-             if g not in model().graphs(model().viewers[key])}
+    views = {
+        g
+        for key in VIEWERS
+        for g in real_dataset(store, viewers, key).default
+        if g not in model().graphs(model().viewers[key])
+    }
     checked = 0
     for key in VIEWERS:
         dataset = real_dataset(store, viewers, key)
@@ -492,8 +549,10 @@ def test_leak_suite(store, viewers):
             if not same(expected, got):
                 line = f"{key} × {query.name}: {describe(expected, got)}"
                 (known if query.name in KNOWN else differences).append(line)
-    print(f"\nleak suite: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} pairs, "
-          f"{len(differences)} differences, {len(known)} known (see KNOWN)")
+    print(
+        f"\nleak suite: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} pairs, "
+        f"{len(differences)} differences, {len(known)} known (see KNOWN)"
+    )
     assert not differences, "\n".join(differences)
 
 
@@ -518,8 +577,7 @@ def http_outcome(client, key: str, text: str, **graphs) -> tuple:
     body = re.sub(r"(?m)^\s*(#|PREFIX|BASE).*$", "", text)
     graph_form = re.match(r"\s*(CONSTRUCT|DESCRIBE)", body, re.I) is not None
     accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-    response = client.post("/sparql", data={"query": text, **graphs},
-                           headers=headers(key, accept))
+    response = client.post("/sparql", data={"query": text, **graphs}, headers=headers(key, accept))
     if response.status_code == 400:
         return _error(response.get_data(as_text=True))
     assert response.status_code == 200, (key, text, response.status_code)
@@ -544,16 +602,22 @@ def test_leak_suite_over_http(http):
             if not same(expected, got):
                 line = f"{key} × {query.name}: {describe(expected, got)}"
                 (known if query.name in KNOWN else differences).append(line)
-    print(f"\nleak suite over HTTP: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} "
-          f"pairs, {len(differences)} differences, {len(known)} known (see KNOWN)")
+    print(
+        f"\nleak suite over HTTP: {len(VIEWERS)} viewers × {len(queries)} queries = {pairs} "
+        f"pairs, {len(differences)} differences, {len(known)} known (see KNOWN)"
+    )
     assert not differences, "\n".join(differences)
 
 
 def test_protocol_graph_parameters(http, store, viewers):
     """default-graph-uri / named-graph-uri: a hidden graph answers exactly as a missing one."""
     found = model()
-    views = {g for key in VIEWERS for g in real_dataset(store, viewers, key).default
-             if g not in found.graphs(found.viewers[key])}
+    views = {
+        g
+        for key in VIEWERS
+        for g in real_dataset(store, viewers, key).default
+        if g not in found.graphs(found.viewers[key])
+    }
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     named = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     graphs = sorted(r.graph for r in found.records if not r.public)
@@ -605,8 +669,10 @@ def test_service_hidden_behind_a_quote_is_refused(store):
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    text = (f"SELECT * WHERE {{ BIND((1<'>') AS ?z) SERVICE SILENT <http://127.0.0.1:{port}/> "
-            "{ ?s ?p ?o } BIND('' AS ?w) }")
+    text = (
+        f"SELECT * WHERE {{ BIND((1<'>') AS ?z) SERVICE SILENT <http://127.0.0.1:{port}/> "
+        "{ ?s ?p ?o } BIND('' AS ?w) }"
+    )
     try:
         outcome = real_outcome(store, viewer_dataset(store), text)
     finally:
@@ -626,22 +692,28 @@ def test_default_graph_is_a_set_union(store):
 
 def test_from_prefixed_name_of_a_hidden_graph_reads_as_empty(store):
     for prefix in ("gp", "é", "日本"):
-        text = (f"PREFIX {prefix}: <{GRAPH}partner/USA/> "
-                f"SELECT (COUNT(*) AS ?n) FROM {prefix}:us-s-nf WHERE {{ ?s ?p ?o }}")
+        text = (
+            f"PREFIX {prefix}: <{GRAPH}partner/USA/> "
+            f"SELECT (COUNT(*) AS ?n) FROM {prefix}:us-s-nf WHERE {{ ?s ?p ?o }}"
+        )
         assert real_outcome(store, viewer_dataset(store), text) == (
-            "select", ("n",), Counter({(("n", ZERO),): 1}))
+            "select",
+            ("n",),
+            Counter({(("n", ZERO),): 1}),
+        )
 
 
 def test_from_relative_iri_of_a_visible_graph_is_allowed(store):
-    text = (f"BASE <{GRAPH}partner/USA/> "
-            "SELECT (COUNT(*) AS ?n) FROM <us-u> WHERE { ?s ?p ?o }")
+    text = f"BASE <{GRAPH}partner/USA/> SELECT (COUNT(*) AS ?n) FROM <us-u> WHERE {{ ?s ?p ?o }}"
     expected = outcome_of(copy_of("anonymous").query(text))
     assert real_outcome(store, viewer_dataset(store), text) == expected
 
 
 def test_from_named_prefixed_name_of_a_visible_graph_is_allowed(store):
-    text = (f"PREFIX gp: <{GRAPH}partner/USA/> "
-            "SELECT ?g (COUNT(*) AS ?n) FROM NAMED gp:us-u WHERE { GRAPH ?g { ?s ?p ?o } } "
-            "GROUP BY ?g")
+    text = (
+        f"PREFIX gp: <{GRAPH}partner/USA/> "
+        "SELECT ?g (COUNT(*) AS ?n) FROM NAMED gp:us-u WHERE { GRAPH ?g { ?s ?p ?o } } "
+        "GROUP BY ?g"
+    )
     expected = outcome_of(copy_of("anonymous").query(text))
     assert real_outcome(store, viewer_dataset(store), text) == expected

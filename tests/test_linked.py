@@ -16,13 +16,16 @@ def client(module_app):
     return module_app.test_client()
 
 
-@pytest.mark.parametrize("accept, mimetype, fmt", [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("text/turtle; charset=utf-8", "text/turtle", "turtle"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("text/html;q=0.2, application/n-triples;q=0.9", "application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "accept, mimetype, fmt",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("text/turtle; charset=utf-8", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("text/html;q=0.2, application/n-triples;q=0.9", "application/n-triples", "nt"),
+    ],
+)
 def test_an_instance_iri_answers_rdf_by_negotiation(client, accept, mimetype, fmt):
     response = client.get("/id/capability/gps", headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == mimetype
@@ -41,9 +44,19 @@ def test_browsers_get_the_page_and_format_parameters_work(client):
     assert client.get("/id/capability/gps?format=json").get_json()["iri"] == GPS
 
 
-@pytest.mark.parametrize("path", ["/id/nation/GBR", "/id/org/CCSDS", "/id/coalition/FVEY",
-                                  "/id/standard/ccsds-cdm", "/id/goal/1", "/id/loe/create",
-                                  "/id/capability/gps/interface/1", "/id/capability/gps/marking"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/nation/GBR",
+        "/id/org/CCSDS",
+        "/id/coalition/FVEY",
+        "/id/standard/ccsds-cdm",
+        "/id/goal/1",
+        "/id/loe/create",
+        "/id/capability/gps/interface/1",
+        "/id/capability/gps/marking",
+    ],
+)
 def test_every_kind_of_instance_dereferences(client, path):
     assert client.get(path, headers={"Accept": "text/html"}).status_code == 200
     assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 200
@@ -65,6 +78,8 @@ def test_a_cleared_viewer_dereferences_releasable_records(client):
 
 
 def test_vocabulary_iris_have_resource_pages(client):
-    response = client.get("/resource", query_string={"iri": "https://w3id.org/csig/missionarea/SDA"})
+    response = client.get(
+        "/resource", query_string={"iri": "https://w3id.org/csig/missionarea/SDA"}
+    )
     assert response.status_code == 200 and b"Space Domain Awareness" in response.data
     assert client.get("/id/capability/gps", headers={"Accept": "image/png"}).status_code == 406

@@ -24,14 +24,20 @@ def graphs(content):
 
 @pytest.fixture(scope="module")
 def defined(graphs) -> set[str]:
-    return {str(t).removeprefix(CSIG) for g in graphs.values() for kind in TERM_TYPES
-            for t in g.subjects(RDF.type, kind) if str(t).startswith(CSIG)}
+    return {
+        str(t).removeprefix(CSIG)
+        for g in graphs.values()
+        for kind in TERM_TYPES
+        for t in g.subjects(RDF.type, kind)
+        if str(t).startswith(CSIG)
+    }
 
 
 def test_every_module_and_vocabulary_is_reached_through_local_imports(content):
     files = content.ontology_files()
     on_disk = sorted(content.ontology.glob("*.ttl")) + sorted(
-        (content.ontology / "vocab").glob("*.ttl"))
+        (content.ontology / "vocab").glob("*.ttl")
+    )
     assert on_disk, "glob found no ontology files"
     assert files == sorted(on_disk)
 
@@ -64,10 +70,12 @@ def test_shapes_about_the_ontology_pass(graphs, content):
 
 def test_shapes_about_the_ontology_catch_an_undocumented_term(tmp_path, content):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-                   f"<{CSIG}Undocumented> a owl:Class .\n")
-    problems = check_ontology_shapes({bad: rdflib.Graph().parse(bad)},
-                                     content.ontology_shape_file())
+    bad.write_text(
+        f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<{CSIG}Undocumented> a owl:Class .\n"
+    )
+    problems = check_ontology_shapes(
+        {bad: rdflib.Graph().parse(bad)}, content.ontology_shape_file()
+    )
     assert any(p.term == f"{CSIG}Undocumented" for p in problems)
     assert check_terms({bad: rdflib.Graph().parse(bad)})
 
@@ -75,8 +83,13 @@ def test_shapes_about_the_ontology_catch_an_undocumented_term(tmp_path, content)
 def _used_terms() -> set[str]:
     """Return csig: terms referenced by code, queries, shapes and data."""
     pattern = re.compile(r"(?:csig:|CSIG \+ [\"']|_p\([\"']|term\([\"'])([A-Za-z][A-Za-z0-9]*)")
-    files = [*ROOT.glob("kg/**/*.py"), *ROOT.glob("kg/queries/*.rq"), *ROOT.glob("shapes/*.ttl"),
-             *ROOT.glob("data/**/*.ttl"), *ROOT.glob("ontology/vocab/*.ttl")]
+    files = [
+        *ROOT.glob("kg/**/*.py"),
+        *ROOT.glob("kg/queries/*.rq"),
+        *ROOT.glob("shapes/*.ttl"),
+        *ROOT.glob("data/**/*.ttl"),
+        *ROOT.glob("ontology/vocab/*.ttl"),
+    ]
     assert files
     return {m for f in files for m in pattern.findall(f.read_text(encoding="utf-8"))}
 
@@ -84,8 +97,13 @@ def _used_terms() -> set[str]:
 def _structural(graphs) -> set[str]:
     """Return terms other terms build on: superclasses, domains and ranges."""
     props = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
-    return {str(o).removeprefix(CSIG) for g in graphs.values() for p in props
-            for o in g.objects(None, p) if str(o).startswith(CSIG)}
+    return {
+        str(o).removeprefix(CSIG)
+        for g in graphs.values()
+        for p in props
+        for o in g.objects(None, p)
+        if str(o).startswith(CSIG)
+    }
 
 
 def test_terms_used_in_code_and_data_are_the_terms_defined(defined, graphs):
@@ -103,13 +121,21 @@ def test_every_ontology_file_declares_itself_with_a_label(graphs):
 
 def test_alignment_points_only_to_bfo_and_cco_by_iri(content):
     graph = rdflib.Graph().parse(content.ontology / "alignment.ttl")
-    targets = {str(o) for s, p, o in graph if str(s).startswith(CSIG)
-               and p in (RDFS.subClassOf, SKOS.closeMatch, SKOS.relatedMatch)}
+    targets = {
+        str(o)
+        for s, p, o in graph
+        if str(s).startswith(CSIG) and p in (RDFS.subClassOf, SKOS.closeMatch, SKOS.relatedMatch)
+    }
     assert targets
-    assert all(t.startswith(("https://www.commoncoreontologies.org/",
-                             "http://purl.obolibrary.org/obo/BFO_")) for t in targets)
+    assert all(
+        t.startswith(
+            ("https://www.commoncoreontologies.org/", "http://purl.obolibrary.org/obo/BFO_")
+        )
+        for t in targets
+    )
     assert not list(graph.objects(None, OWL.imports)) or all(
-        str(i).startswith("https://w3id.org/csig/") for i in graph.objects(None, OWL.imports))
+        str(i).startswith("https://w3id.org/csig/") for i in graph.objects(None, OWL.imports)
+    )
 
 
 def test_readme_documents_every_module(content):

@@ -22,12 +22,19 @@ CNT = rdflib.Namespace("http://www.w3.org/2011/content#")
 UT = rdflib.Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 FORMATS = {
     "boolean": {"application/sparql-results+json", "application/sparql-results+xml"},
-    "tabular": {"application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values"},
+    "tabular": {
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    },
     "RDF": {"application/rdf+xml", "text/turtle", "application/n-triples", "application/ld+json"},
 }
-STATUS = {HT.StatusCode2xx: range(200, 300), HT.StatusCode3xx: range(300, 400),
-          HT.StatusCode4xx: range(400, 500)}
+STATUS = {
+    HT.StatusCode2xx: range(200, 300),
+    HT.StatusCode3xx: range(300, 400),
+    HT.StatusCode4xx: range(400, 500),
+}
 
 
 def manifest() -> tuple[rdflib.Graph, list]:
@@ -54,11 +61,22 @@ def test_the_manifest_is_read_and_only_graph_writing_tests_are_left_out():
     left_out = sorted(name_of(t) for t in ENTRIES if writes_graphs(t))
     assert len(ENTRIES) == 34 and len(RUN) == 21
     assert left_out == sorted(
-        ["query_dataset_default_graphs_get", "query_dataset_default_graphs_post",
-         "query_dataset_named_graphs_post", "query_dataset_named_graphs_get",
-         "query_dataset_full", "query_multiple_dataset", "update_dataset_default_graph",
-         "update_dataset_default_graphs", "update_dataset_named_graphs", "update_dataset_full",
-         "update_post_form", "update_post_direct", "update_base_uri"])
+        [
+            "query_dataset_default_graphs_get",
+            "query_dataset_default_graphs_post",
+            "query_dataset_named_graphs_post",
+            "query_dataset_named_graphs_get",
+            "query_dataset_full",
+            "query_multiple_dataset",
+            "update_dataset_default_graph",
+            "update_dataset_default_graphs",
+            "update_dataset_named_graphs",
+            "update_dataset_full",
+            "update_post_form",
+            "update_post_direct",
+            "update_base_uri",
+        ]
+    )
 
 
 def requests_of(test) -> list:
@@ -78,8 +96,9 @@ def send(client, request):
         encoding = str(GRAPH.value(body, CNT.characterEncoding)).lower()
         data = str(GRAPH.value(body, CNT.chars)).encode(encoding)
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    return client.open(path, method=str(GRAPH.value(request, HT.methodName)), data=data,
-                       content_type=content_type)
+    return client.open(
+        path, method=str(GRAPH.value(request, HT.methodName)), data=data, content_type=content_type
+    )
 
 
 def boolean_of(response) -> bool:
@@ -101,8 +120,11 @@ def test_w3c_protocol(client, test):
         expected = GRAPH.value(request, HT.resp)
         statuses = [STATUS[s] for s in GRAPH.objects(expected, MF.expectedStatus)]
         label = f"{name_of(test)} ({GRAPH.value(test, MF.name)})"
-        assert any(response.status_code in s for s in statuses), (label, response.status_code,
-                                                                   response.data[:300])
+        assert any(response.status_code in s for s in statuses), (
+            label,
+            response.status_code,
+            response.data[:300],
+        )
         wanted = GRAPH.value(expected, MF.expectedFormat)
         if wanted is not None:
             assert response.mimetype in FORMATS[str(wanted)], (label, response.mimetype)

@@ -39,11 +39,21 @@ def test_bad_header_and_parameter_are_errors(scenario):
 
 def test_coverage(scenario):
     found = rows(scenario, "coverage", ("notation", "severity"), mission_area="SDA")
-    assert found == {("SDA.CA", "warning"), ("SDA.CHR", "violation"), ("SDA.RE", "violation"),
-                     ("SDA.TIW", "violation")}
+    assert found == {
+        ("SDA.CA", "warning"),
+        ("SDA.CHR", "violation"),
+        ("SDA.RE", "violation"),
+        ("SDA.TIW", "violation"),
+    }
     assert ("SDA.SST", "warning") not in found
-    fvey = rows(scenario, "coverage", ("notation", "providers"), mission_area="SDA.SST",
-                coalition="FVEY", k="3")
+    fvey = rows(
+        scenario,
+        "coverage",
+        ("notation", "providers"),
+        mission_area="SDA.SST",
+        coalition="FVEY",
+        k="3",
+    )
     assert fvey == {("SDA.SST", "2")}  # FRA is not in FVEY: only USA and GBR count
 
 
@@ -51,18 +61,31 @@ def test_interoperability_gaps(scenario):
     found = rows(scenario, "interoperability-gaps", ("ier", "producer", "consumer", "pairs"))
     assert {r[3] for r in found} == {"1"}  # one capability pair per partner pair here
     found = {r[:3] for r in found}
-    assert found == {("SDA-1", "gb-radar", "us-centre"), ("SDA-1", "fr-radar", "gb-cell"),
-                     ("SDA-3", "fr-radar", "us-centre"), ("SDA-3", "jp-radar", "us-centre")}
+    assert found == {
+        ("SDA-1", "gb-radar", "us-centre"),
+        ("SDA-1", "fr-radar", "gb-cell"),
+        ("SDA-3", "fr-radar", "us-centre"),
+        ("SDA-3", "jp-radar", "us-centre"),
+    }
     assert ("SDA-1", "us-radar", "gb-cell") not in found  # same family: a version mismatch
-    assert rows(scenario, "interoperability-gaps", ("producer",), partner="JPN") == {
-        ("jp-radar",)}
+    assert rows(scenario, "interoperability-gaps", ("producer",), partner="JPN") == {("jp-radar",)}
 
 
 def test_version_mismatch(scenario):
     # one row per requirement and partner pair: us-radar and us-secret-feed -> gb-cell, counted
-    found = rows(scenario, "version-mismatch", ("producerPartner", "consumerPartner", "pairs",
-                                                "producer", "consumer", "producerStandards",
-                                                "consumerStandards"))
+    found = rows(
+        scenario,
+        "version-mismatch",
+        (
+            "producerPartner",
+            "consumerPartner",
+            "pairs",
+            "producer",
+            "consumer",
+            "producerStandards",
+            "consumerStandards",
+        ),
+    )
     assert found == {("USA", "GBR", "2", "us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1")}
 
 
@@ -88,16 +111,24 @@ def test_incompatible_standards(scenario):
 
 def test_superseded_standards(scenario):
     found = rows(scenario, "superseded-standards", ("capability", "standard", "replacement"))
-    assert found == {("gb-radar", "ccsds-tdm-b1", "ccsds-tdm"),
-                     ("gb-cell", "ccsds-tdm-b1", "ccsds-tdm"),
-                     ("fr-radar", "tle", "ccsds-omm"), ("jp-radar", "tle", "ccsds-omm")}
+    assert found == {
+        ("gb-radar", "ccsds-tdm-b1", "ccsds-tdm"),
+        ("gb-cell", "ccsds-tdm-b1", "ccsds-tdm"),
+        ("fr-radar", "tle", "ccsds-omm"),
+        ("jp-radar", "tle", "ccsds-omm"),
+    }
     assert not any(r[0] == "us-radar" for r in found)
 
 
 def test_strategy_queries(scenario):
     found = rows(scenario, "strategy-no-activity", ("partner", "lineOfEffort"))
-    assert found == {("GBR", "create"), ("FRA", "create"), ("FRA", "operate"),
-                     ("JPN", "create"), ("JPN", "operate")}
+    assert found == {
+        ("GBR", "create"),
+        ("FRA", "create"),
+        ("FRA", "operate"),
+        ("JPN", "create"),
+        ("JPN", "operate"),
+    }
     assert rows(scenario, "unmitigated-risks", ("risk",)) == {("open",)}
 
 

@@ -27,11 +27,14 @@ def test_an_unsatisfiable_class_is_reported(tmp_path, content):
         target = broken / path.relative_to(content.root)
         target.write_bytes(path.read_bytes())
     (broken / "ontology" / "catalog-v001.xml").write_bytes(
-        (content.ontology / "catalog-v001.xml").read_bytes())
+        (content.ontology / "catalog-v001.xml").read_bytes()
+    )
     with open(broken / "ontology" / "partners.ttl", "a", encoding="utf-8") as f:
-        f.write("\n<https://w3id.org/csig/ont#Coalition> "
-                "<http://www.w3.org/2000/01/rdf-schema#subClassOf> "
-                "<https://w3id.org/csig/ont#Nation> .\n")
+        f.write(
+            "\n<https://w3id.org/csig/ont#Coalition> "
+            "<http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+            "<https://w3id.org/csig/ont#Nation> .\n"
+        )
     result = reason(Content(broken), java)
     assert "https://w3id.org/csig/ont#Coalition" in result.unsatisfiable
 

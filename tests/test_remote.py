@@ -58,21 +58,21 @@ def test_the_setting_selects_the_remote_store(virtuoso, tmp_path):
 
 def test_named_graphs_round_trip(remote):
     graph = TEST + "round-trip"
-    triples = [ox.Triple(A, P, ox.Literal("é 😀 \"quoted\"\nline")),
-               ox.Triple(A, P, ox.Literal("x", language="en-GB")),
-               ox.Triple(A, P, ox.Literal("true", datatype=ox.NamedNode(PREFIXES["xsd"]
-                                                                       + "boolean"))),
-               ox.Triple(A, P, ox.Literal("7", datatype=ox.NamedNode(PREFIXES["xsd"]
-                                                                    + "integer"))),
-               ox.Triple(A, P, ox.BlankNode()), ox.Triple(A, P, ox.NamedNode("http://x/y"))]
+    triples = [
+        ox.Triple(A, P, ox.Literal('é 😀 "quoted"\nline')),
+        ox.Triple(A, P, ox.Literal("x", language="en-GB")),
+        ox.Triple(A, P, ox.Literal("true", datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))),
+        ox.Triple(A, P, ox.Literal("7", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))),
+        ox.Triple(A, P, ox.BlankNode()),
+        ox.Triple(A, P, ox.NamedNode("http://x/y")),
+    ]
     remote.replace({graph: triples})
     assert graph in remote.graphs() and remote.count(graph) == len(triples)
     back = remote.triples(graph)
     named = lambda ts: {str(t) for t in ts if not isinstance(t.object, ox.BlankNode)}  # noqa: E731
     assert named(back) == named(triples) and len(back) == len(triples)
     rows = remote.select(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    assert {str(r["o"]) for r in rows} >= {'"x"@en-gb', '"true"^^<' + PREFIXES["xsd"]
-                                          + 'boolean>'}
+    assert {str(r["o"]) for r in rows} >= {'"x"@en-gb', '"true"^^<' + PREFIXES["xsd"] + "boolean>"}
     remote.replace({}, drop=[graph])
     assert graph not in remote.graphs()
 
@@ -81,29 +81,39 @@ def test_virtuoso_commits_each_operation_of_an_update_on_its_own(remote):
     """Why replace() stages its update: a failing second operation keeps the first one."""
     graph = TEST + "autocommit"
     with pytest.raises(KGError):
-        remote.update(f'INSERT DATA {{ GRAPH <{graph}> {{ <{A.value}> <{P.value}> "kept" }} }} ;'
-                      f" DROP GRAPH <{TEST}never-created>")
+        remote.update(
+            f'INSERT DATA {{ GRAPH <{graph}> {{ <{A.value}> <{P.value}> "kept" }} }} ;'
+            f" DROP GRAPH <{TEST}never-created>"
+        )
     assert remote.count(graph) == 1
     remote.replace({}, drop=[graph])
 
 
-@pytest.mark.parametrize("failure, error", [
-    (f"DROP GRAPH <{TEST}never-created>", KGError),  # fails while running, after the insert
-    ("THIS IS NOT SPARQL", SyntaxError),
-])
+@pytest.mark.parametrize(
+    "failure, error",
+    [
+        (f"DROP GRAPH <{TEST}never-created>", KGError),  # fails while running, after the insert
+        ("THIS IS NOT SPARQL", SyntaxError),
+    ],
+)
 def test_replace_is_atomic_when_the_update_fails(remote, failure, error):
     live, gone, meta = TEST + "live", TEST + "gone", TEST + "meta"
-    remote.replace({live: [ox.Triple(A, P, ox.Literal("old"))],
-                    gone: [ox.Triple(A, P, ox.Literal("still here"))],
-                    meta: [ox.Triple(A, P, ox.Literal("v1"))]})
+    remote.replace(
+        {
+            live: [ox.Triple(A, P, ox.Literal("old"))],
+            gone: [ox.Triple(A, P, ox.Literal("still here"))],
+            meta: [ox.Triple(A, P, ox.Literal("v1"))],
+        }
+    )
     before = {g: {str(t) for t in remote.triples(g)} for g in (live, gone, meta)}
     update = f'INSERT DATA {{ GRAPH <{meta}> {{ <{A.value}> <{P.value}> "v2" }} }} ; {failure}'
     with pytest.raises(error):
         remote.replace({live: [ox.Triple(A, P, ox.Literal("new"))]}, drop=[gone], update=update)
     assert {g: {str(t) for t in remote.triples(g)} for g in (live, gone, meta)} == before
     assert not [g for g in remote.graphs() if g.startswith(STAGING)]
-    remote.replace({live: [ox.Triple(A, P, ox.Literal("new"))]}, drop=[gone],
-                   update=update.split(";")[0])
+    remote.replace(
+        {live: [ox.Triple(A, P, ox.Literal("new"))]}, drop=[gone], update=update.split(";")[0]
+    )
     assert [t.object.value for t in remote.triples(live)] == ["new"]
     assert sorted(t.object.value for t in remote.triples(meta)) == ["v1", "v2"]
     assert gone not in remote.graphs()
@@ -127,14 +137,21 @@ def test_stats_and_queries_match_the_embedded_store(remote, store, viewer):
     embedded = viewer_dataset(store, viewer)
     assert dataset.named == embedded.named
     assert stats(remote, viewer) == stats(store, viewer)
-    per_partner = PREFIXES_CSIG + """
+    per_partner = (
+        PREFIXES_CSIG
+        + """
     SELECT ?partner (COUNT(DISTINCT ?cap) AS ?n) (MIN(STR(?status)) AS ?first) WHERE {
       ?cap a csig:Capability ; csig:providedBy ?partner . OPTIONAL { ?cap csig:status ?status }
     } GROUP BY ?partner ORDER BY ?partner"""
-    for query in (per_partner, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                  "GROUP BY ?g", "ASK { ?s a <https://w3id.org/csig/ont#Capability> }"):
-        assert _answer(run_query(remote, query, dataset)) == _answer(run_query(store, query,
-                                                                               embedded))
+    )
+    for query in (
+        per_partner,
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        "ASK { ?s a <https://w3id.org/csig/ont#Capability> }",
+    ):
+        assert _answer(run_query(remote, query, dataset)) == _answer(
+            run_query(store, query, embedded)
+        )
 
 
 # Virtuoso 7.2.5 fails the others: "Bad dfe in sqlo_place_exp" compiler errors (coverage,
@@ -161,8 +178,9 @@ def test_anonymous_viewers_see_no_exercise_records(remote, store):
 
 def test_construct_and_malformed_queries(remote):
     dataset = viewer_dataset(remote, ANONYMOUS)
-    result = run_query(remote, "CONSTRUCT WHERE { ?s a <https://w3id.org/csig/ont#Nation> }",
-                       dataset)
+    result = run_query(
+        remote, "CONSTRUCT WHERE { ?s a <https://w3id.org/csig/ont#Nation> }", dataset
+    )
     assert result.form == "graph" and result.triples
     with pytest.raises(QueryError, match="malformed"):
         run_query(remote, "SELEC * WHERE { ?s ?p ?o }", dataset)
@@ -171,9 +189,12 @@ def test_construct_and_malformed_queries(remote):
 def test_submission_history_and_diff(remote, content, context, tmp_path):
     original = content.root / "data" / "partners" / "NZL.ttl"
     changed = tmp_path / "NZL.ttl"
-    changed.write_text(original.read_text(encoding="utf-8").replace(
-        '"Rocket Lab Launch Complex 1, Mahia"@en', '"Launch Complex 1 (renamed)"@en'),
-        encoding="utf-8")
+    changed.write_text(
+        original.read_text(encoding="utf-8").replace(
+            '"Rocket Lab Launch Complex 1, Mahia"@en', '"Launch Complex 1 (renamed)"@en'
+        ),
+        encoding="utf-8",
+    )
     source = read(changed, context)
     outcome = submit(remote, source, context, "NZL", "tester")
     assert outcome.acceptance and outcome.acceptance.version == 2
@@ -186,9 +207,11 @@ def test_submission_history_and_diff(remote, content, context, tmp_path):
     assert back.acceptance.version == 3
     current = remote.triples(partner_graph("NZL", "us-u"))
     assert {str(t) for t in current} == {str(t) for t in version_triples(remote, "NZL", 1)}
-    versions = remote.select(PREFIXES_CSIG + "SELECT ?v WHERE { ?g csig:partner ?p ; "
-                             "csig:version ?v }", Dataset((META_GRAPH,)),
-                             {"g": ox.NamedNode(partner_graph("NZL", "us-u"))})
+    versions = remote.select(
+        PREFIXES_CSIG + "SELECT ?v WHERE { ?g csig:partner ?p ; csig:version ?v }",
+        Dataset((META_GRAPH,)),
+        {"g": ox.NamedNode(partner_graph("NZL", "us-u"))},
+    )
     assert [r["v"].value for r in versions] == ["3"]
 
 

@@ -70,20 +70,29 @@ def reference_findings(path: Path, content) -> list[tuple[str, str, str]]:
     data = rdflib.Graph().parse(path)
     for vocab in (content.ontology / "vocab").glob("*.ttl"):
         data.parse(vocab)
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                     advanced=True, allow_warnings=True)
-    return [(str(results.value(r, rdflib.SH.sourceShape)).rsplit("#", 1)[-1],
-             str(results.value(r, rdflib.SH.resultMessage)),
-             str(results.value(r, rdflib.SH.resultSeverity)).rsplit("#", 1)[-1])
-            for r in top_results(results)]
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    return [
+        (
+            str(results.value(r, rdflib.SH.sourceShape)).rsplit("#", 1)[-1],
+            str(results.value(r, rdflib.SH.resultMessage)),
+            str(results.value(r, rdflib.SH.resultSeverity)).rsplit("#", 1)[-1],
+        )
+        for r in top_results(results)
+    ]
 
 
 @pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
 def test_reference_fixture_gives_its_finding(path, content):
     want = expectation(path)
     found = reference_findings(path, content)
-    assert any(shape == want["expect"] and want["message"].lower() in message.lower()
-               and severity == want["severity"] for shape, message, severity in found), found
+    assert any(
+        shape == want["expect"]
+        and want["message"].lower() in message.lower()
+        and severity == want["severity"]
+        for shape, message, severity in found
+    ), found
 
 
 @pytest.mark.parametrize("path", REFERENCE_VALID, ids=lambda p: p.stem)

@@ -48,7 +48,8 @@ def test_mission_area_notations_are_stable_dotted_codes(merged):
 def test_top_mission_areas_map_to_doctrine(merged):
     for top in merged.objects(MA, SKOS.hasTopConcept):
         matches = list(merged.objects(top, SKOS.closeMatch)) + list(
-            merged.objects(top, SKOS.broadMatch))
+            merged.objects(top, SKOS.broadMatch)
+        )
         assert any(str(m).startswith(PREFIXES["doctrine"]) for m in matches), top
 
 
@@ -77,7 +78,8 @@ def test_technology_development_areas_are_defined_sourced_and_mapped(merged, not
     assert merged.value(concept, SKOS.definition) is not None
     assert merged.value(concept, rdflib.URIRef("http://purl.org/dc/terms/source")) is not None
     mapped = list(merged.objects(concept, SKOS.closeMatch)) + list(
-        merged.objects(concept, SKOS.broadMatch))
+        merged.objects(concept, SKOS.broadMatch)
+    )
     assert mapped and all((m, SKOS.inScheme, None) in merged for m in mapped), mapped
 
 

@@ -84,8 +84,11 @@ def test_anonymous_viewers_see_public_graphs_only(store):
     assert partner_graph("GBR", "us-u") in dataset.named
     hidden = [g for g in full_dataset(store).named if g not in dataset.named]
     assert hidden and all("/partner/" in g for g in hidden)
-    rows = store.select("SELECT ?x WHERE { ?x a <https://w3id.org/csig/ont#Capability> ; "
-                        "<https://w3id.org/csig/ont#exerciseData> true }", dataset)
+    rows = store.select(
+        "SELECT ?x WHERE { ?x a <https://w3id.org/csig/ont#Capability> ; "
+        "<https://w3id.org/csig/ont#exerciseData> true }",
+        dataset,
+    )
     assert rows == []
 
 
@@ -135,8 +138,9 @@ def test_graph_enumeration_never_shows_a_view(store):
     assert rows and not [r for r in rows if "/graph/view/" in r["g"].value]
 
 
-def test_a_new_on_disk_store_is_built_in_bulk_with_the_same_content(tmp_path, store, content,
-                                                                     context):
+def test_a_new_on_disk_store_is_built_in_bulk_with_the_same_content(
+    tmp_path, store, content, context
+):
     from kg.build import build
     from kg.integrity import verify
 

@@ -66,8 +66,9 @@ def test_the_store_modules_import_no_circle():
 
 
 def test_one_factory_chooses_the_store_from_the_setting(tmp_path):
-    remote = open_configured(Settings({"store": "sparql+http://127.0.0.1:9/q|http://127.0.0.1:9/u|"
-                                       "http://127.0.0.1:9/g"}))
+    remote = open_configured(
+        Settings({"store": "sparql+http://127.0.0.1:9/q|http://127.0.0.1:9/u|http://127.0.0.1:9/g"})
+    )
     assert isinstance(remote, RemoteStore)
     embedded = open_configured(Settings({"store": str(tmp_path / "store")}))
     assert isinstance(embedded, Store) and embedded.path == tmp_path / "store"

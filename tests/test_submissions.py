@@ -24,7 +24,8 @@ def triples_of(path, context) -> set[str]:
 
 def test_csv_and_turtle_map_to_the_same_rdf(context):
     assert triples_of(EXAMPLES / "capabilities.csv", context) == triples_of(
-        EXAMPLES / "capabilities.ttl", context)
+        EXAMPLES / "capabilities.ttl", context
+    )
 
 
 def test_xlsx_maps_to_the_same_rdf_as_csv(tmp_path, context):
@@ -36,9 +37,14 @@ def test_xlsx_maps_to_the_same_rdf_as_csv(tmp_path, context):
     book = load_workbook(path)
     sheet = book["capabilities"]
     header = [c.value for c in sheet[1]]
-    rows = [r for r in csv.reader(
-        line for line in (EXAMPLES / "capabilities.csv").read_text().splitlines()
-        if not line.startswith("#"))]
+    rows = [
+        r
+        for r in csv.reader(
+            line
+            for line in (EXAMPLES / "capabilities.csv").read_text().splitlines()
+            if not line.startswith("#")
+        )
+    ]
     for row in rows[1:]:
         record = dict(zip(rows[0], row, strict=True))
         sheet.append([record.get(h, "") for h in header])
@@ -84,8 +90,12 @@ def test_report_on_a_csv_gives_row_column_field_value_message_and_hint(context):
 def test_kg_validate_prints_each_finding_and_exits_one(runner):
     result = runner("validate", str(SEVERAL), "--partner", "GBR")
     assert result.exit_code == 1
-    for expected in ("row 2, column mission_areas", "value 'PNT.GNS'",
-                     "did you mean PNT.GNSS", "row 3, column orbit_regime"):
+    for expected in (
+        "row 2, column mission_areas",
+        "value 'PNT.GNS'",
+        "did you mean PNT.GNSS",
+        "row 3, column orbit_regime",
+    ):
         assert expected in result.output
 
 
@@ -97,15 +107,15 @@ def test_kg_validate_json_and_turtle_outputs(runner):
 
 
 def test_submit_prints_version_and_diff_and_history_shows_both(tmp_path, runner):
-    first = runner("submit", str(EXAMPLES / "capabilities.csv"), "--partner", "GBR",
-                   "--confirm")
+    first = runner("submit", str(EXAMPLES / "capabilities.csv"), "--partner", "GBR", "--confirm")
     assert first.exit_code == 0, first.output
     assert "accepted GBR version 2" in first.output
     assert "added    exercise-gbr-ops-cell" in first.output
     assert "removed  skynet-5" in first.output
     changed = tmp_path / "changed.csv"
-    changed.write_text((EXAMPLES / "capabilities.csv").read_text().replace(
-        "2026-10-01", "2026-11-01"))
+    changed.write_text(
+        (EXAMPLES / "capabilities.csv").read_text().replace("2026-10-01", "2026-11-01")
+    )
     second = runner("submit", str(changed), "--partner", "GBR")
     assert "accepted GBR version 3" in second.output
     assert "changed  exercise-gbr-radar" in second.output
@@ -126,16 +136,23 @@ def test_a_rejected_submission_changes_nothing(tmp_path, runner, store_path):
 
 
 def test_a_partner_cannot_submit_another_partners_capabilities(context, fresh_store):
-    outcome = submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "FRA",
-                     "test")
+    outcome = submit(
+        fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "FRA", "test"
+    )
     assert outcome.acceptance is None
     assert any("submits only its own data" in f.message for f in outcome.report.findings)
 
 
 def test_rollback_restores_an_earlier_version_as_a_new_one(context, fresh_store):
     original = {str(t) for t in version_triples(fresh_store, "GBR", 1)}
-    submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "test",
-           confirm=True)
+    submit(
+        fresh_store,
+        read(EXAMPLES / "capabilities.csv", context),
+        context,
+        "GBR",
+        "test",
+        confirm=True,
+    )
     assert rollback(fresh_store, context, "GBR", 1, "test").pending  # it withdraws examples
     outcome = rollback(fresh_store, context, "GBR", 1, "test", confirm=True)
     assert outcome.acceptance.version == 3
@@ -195,14 +212,21 @@ class Failing:
 
 @pytest.mark.parametrize("stage", ["write", "update"])
 def test_a_failure_in_the_middle_of_an_acceptance_leaves_the_store_unchanged(
-        stage, context, fresh_store):
+    stage, context, fresh_store
+):
     before = sorted(str(q) for g in fresh_store.graphs() for q in fresh_store.triples(g))
     graphs = fresh_store.graphs()
     real = fresh_store._ox
     fresh_store._ox = Failing(real, stage)
     with pytest.raises((OSError, KGError), match="injected"):
-        submit(fresh_store, read(EXAMPLES / "capabilities.csv", context), context, "GBR", "t",
-               confirm=True)
+        submit(
+            fresh_store,
+            read(EXAMPLES / "capabilities.csv", context),
+            context,
+            "GBR",
+            "t",
+            confirm=True,
+        )
     fresh_store._ox = real
     assert fresh_store.graphs() == graphs
     assert sorted(str(q) for g in fresh_store.graphs() for q in fresh_store.triples(g)) == before
@@ -210,8 +234,9 @@ def test_a_failure_in_the_middle_of_an_acceptance_leaves_the_store_unchanged(
 
 def test_unparseable_turtle_names_the_line(context):
     with pytest.raises(KGError, match=r"bad\.ttl.*line 2|bad\.ttl"):
-        read_bytes(b"@prefix ex: <http://e/> .\nex:a ex:b .\n", "bad.ttl", "turtle",
-                   context.catalogue)
+        read_bytes(
+            b"@prefix ex: <http://e/> .\nex:a ex:b .\n", "bad.ttl", "turtle", context.catalogue
+        )
 
 
 def test_csv_errors_name_the_row(context):
@@ -239,15 +264,19 @@ def test_validation_does_not_reveal_whether_a_hidden_resource_exists(context):
     base = (EXAMPLES / "capabilities.ttl").read_text()
 
     def report_for(target: str) -> list[tuple]:
-        text = base.replace("csig:exerciseData true ;\n    dcterms:source <https://w3id.org/"
-                            "csig/id/exercise> ;\n    csig:produces",
-                            f"csig:exerciseData true ;\n    csig:hostedOn <{target}> ;\n    "
-                            "dcterms:source <https://w3id.org/csig/id/exercise> ;\n    "
-                            "csig:produces", 1)
+        text = base.replace(
+            "csig:exerciseData true ;\n    dcterms:source <https://w3id.org/"
+            "csig/id/exercise> ;\n    csig:produces",
+            f"csig:exerciseData true ;\n    csig:hostedOn <{target}> ;\n    "
+            "dcterms:source <https://w3id.org/csig/id/exercise> ;\n    "
+            "csig:produces",
+            1,
+        )
         assert f"csig:hostedOn <{target}>" in text
         report = check(read_bytes(text.encode(), "x.ttl", "turtle", context.catalogue), context)
-        return sorted((f.severity, f.field, f.message.replace(target, "X"), f.hint)
-                      for f in report.findings)
+        return sorted(
+            (f.severity, f.field, f.message.replace(target, "X"), f.hint) for f in report.findings
+        )
 
     hidden = "https://w3id.org/csig/id/capability/exercise-deep-space-tracking-feed"
     missing = "https://w3id.org/csig/id/capability/does-not-exist-anywhere"

@@ -27,7 +27,8 @@ def test_pages_and_kept_queries_follow_a_write_at_once(client):
     assert "skynet-5" in slugs(client)
     assert client.get("/sparql", query_string=ASK).get_json()["boolean"] is True
     replaced = client.put(
-        GBR_GRAPH + "&confirm=true", data=EXAMPLE_TTL,
+        GBR_GRAPH + "&confirm=true",
+        data=EXAMPLE_TTL,
         headers={"Content-Type": "text/turtle", **GBR},
     )
     assert replaced.status_code in (200, 201, 204), replaced.data

@@ -24,8 +24,10 @@ PAGES = [  # page URL, its /api twin
     ("/id/nation/GBR", "/api/partners/nation/GBR"),
     ("/id/coalition/FVEY", "/api/partners/coalition/FVEY"),
     ("/capabilities", "/api/capabilities"),
-    ("/capabilities?kind=https://w3id.org/csig/kind/constellation",
-     "/api/capabilities?kind=https://w3id.org/csig/kind/constellation"),
+    (
+        "/capabilities?kind=https://w3id.org/csig/kind/constellation",
+        "/api/capabilities?kind=https://w3id.org/csig/kind/constellation",
+    ),
     ("/id/capability/skynet-5", "/api/capabilities/skynet-5"),
     ("/mission-areas", "/api/mission-areas"),
     ("/standards?q=ccsds", "/api/standards?q=ccsds"),
@@ -62,8 +64,7 @@ def test_capability_page_shows_marking_interfaces_and_provenance(client):
     [provenance] = data["provenance"]  # GBR's first version, which also holds hidden data:
     assert provenance["time"] and not provenance["complete"]  # when, but not who nor the hash
     assert "version" not in provenance and "sha256" not in provenance
-    assert all(v["changed"] == provenance["time"][:10] for f in data["fields"]
-               for v in f["values"])
+    assert all(v["changed"] == provenance["time"][:10] for f in data["fields"] for v in f["values"])
     html = client.get("/id/capability/skynet-5").get_data(as_text=True)
     assert html.count('class="banner unclassified"') == 2 and "assumed" in html
 
@@ -81,8 +82,9 @@ def test_signed_in_officer_sees_releasable_exercise_records(client):
 
 
 def test_session_sign_in_changes_what_pages_show(client):
-    response = client.post("/signin", data={"token": "demo-gbr-officer",
-                                            "csrf_token": form_token(client)})
+    response = client.post(
+        "/signin", data={"token": "demo-gbr-officer", "csrf_token": form_token(client)}
+    )
     assert response.status_code == 302
     page = client.get("/id/nation/GBR").get_data(as_text=True)
     assert EXERCISE in page and "gbr-officer" in page
@@ -104,8 +106,11 @@ def test_a_change_to_hidden_data_only_is_not_shown_to_those_who_cannot_see_it(cl
     marked = (ROOT / "data" / "examples" / "capabilities.ttl").read_bytes()
     hidden = marked.split(b"cap:exercise-gbr-ops-cell a")[1]
     body = marked.split(b"cap:exercise-gbr-radar a")[0] + b"cap:exercise-gbr-ops-cell a" + hidden
-    response = client.post("/api/submissions?partner=GBR&mode=merge&name=x.ttl", data=body,
-                           headers={**GBR, "Content-Type": "text/turtle"})
+    response = client.post(
+        "/api/submissions?partner=GBR&mode=merge&name=x.ttl",
+        data=body,
+        headers={**GBR, "Content-Type": "text/turtle"},
+    )
     assert response.status_code == 201, response.get_json()
     anonymous = client.get("/api/partners/nation/GBR").get_json()["submissions"]
     assert len(anonymous) == 1  # the new version changed only SECRET data
@@ -118,7 +123,8 @@ def test_a_change_to_hidden_data_only_is_not_shown_to_those_who_cannot_see_it(cl
 def test_facet_counts_follow_the_filters(client):
     data = client.get("/api/capabilities?partner=https://w3id.org/csig/id/nation/USA").get_json()
     assert data["capabilities"] and {c["partner"] for c in data["capabilities"]} == {
-        "https://w3id.org/csig/id/nation/USA"}
+        "https://w3id.org/csig/id/nation/USA"
+    }
     kinds = next(f for f in data["facets"] if f["name"] == "kind")
     assert sum(v["count"] for v in kinds["values"]) == len(data["capabilities"])
 

@@ -24,8 +24,10 @@ def client(module_app):
 PAGES = [  # page URL, its /api twin
     ("/reports", "/api/reports"),
     ("/reports/coverage?k=3", "/api/reports/coverage?k=3"),
-    ("/reports/interoperability-gaps?data_type=DT.TRK",
-     "/api/reports/interoperability-gaps?data_type=DT.TRK"),
+    (
+        "/reports/interoperability-gaps?data_type=DT.TRK",
+        "/api/reports/interoperability-gaps?data_type=DT.TRK",
+    ),
     ("/gaps?partner=GBR", "/api/gaps?partner=GBR"),
     ("/matrices", "/api/matrices"),
     ("/matrices/exchange", "/api/matrices/exchange"),
@@ -48,7 +50,8 @@ def test_the_list_names_every_report_with_its_parameters(client):
     listed = {r["name"]: r for r in client.get("/api/reports").get_json()["reports"]}
     assert listed.keys() == load_catalogue().keys()
     assert {"name": "k", "type": "integer", "default": 2} == {
-        k: v for k, v in listed["coverage"]["params"][0].items() if k != "description"}
+        k: v for k, v in listed["coverage"]["params"][0].items() if k != "description"
+    }
 
 
 def test_a_parameter_changes_the_results(client):
@@ -57,7 +60,8 @@ def test_a_parameter_changes_the_results(client):
     assert loose["values"] == {"k": "1"} and loose["count"] < strict["count"]
     one = client.get("/api/reports/interoperability-gaps?data_type=DT.TRK").get_json()
     assert one["count"] > 0 and {r["dataType"] for r in one["rows"]} == {
-        "https://w3id.org/csig/datatype/TRK"}
+        "https://w3id.org/csig/datatype/TRK"
+    }
     assert len(one["severities"]) == one["count"]
 
 
@@ -69,8 +73,9 @@ def test_the_report_form_offers_the_mission_area_scheme(client):
 
 def test_results_download_as_csv_and_sparql_json(client):
     response = client.get("/reports/coverage?k=3&format=csv")
-    assert response.mimetype == "text/csv" and "attachment" in response.headers[
-        "Content-Disposition"]
+    assert (
+        response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    )
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == client.get("/api/reports/coverage?k=3").get_json()["count"]
     srj = client.get("/reports/coverage?k=3&format=srj")
@@ -87,8 +92,10 @@ def test_bad_parameters_are_refused(client):
     assert page.status_code == 400 and b"not a valid integer" in page.data
 
 
-@pytest.mark.parametrize("url", ["/api/reports/interoperability-gaps?partner=GBR",
-                                 "/api/gaps?partner=GBR", "/api/network"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/reports/interoperability-gaps?partner=GBR", "/api/gaps?partner=GBR", "/api/network"],
+)
 def test_results_come_from_the_viewers_dataset(client, url):
     anonymous = client.get(url).get_data(as_text=True)
     signed_in = client.get(url, headers=GBR).get_data(as_text=True)
@@ -104,8 +111,9 @@ def test_the_whole_gap_report_matches_kg_gaps(client):
     from kg.access import ANONYMOUS, viewer_dataset
 
     store = client.application.extensions["kg"].store
-    expected = json.loads(gaps.to_json(gaps.report(store, viewer_dataset(store, ANONYMOUS),
-                                                   {"partner": "GBR"}, 3)))
+    expected = json.loads(
+        gaps.to_json(gaps.report(store, viewer_dataset(store, ANONYMOUS), {"partner": "GBR"}, 3))
+    )
     data = client.get("/api/gaps?partner=GBR&top=3").get_json()
     assert {k: data[k] for k in expected} == expected
     assert data["values"] == {"partner": "GBR"} and data["top"] == 3
@@ -145,8 +153,13 @@ def test_the_network_marks_islands_bridges_and_cut_partners(client):
 
 def test_the_openapi_description_lists_the_new_routes():
     paths = document()["paths"]
-    assert {"/api/reports", "/api/gaps", "/api/findings", "/api/matrices",
-            "/api/matrices/coverage", "/api/network"} <= paths.keys()
-    coverage = {p["name"]: p["schema"] for p in paths["/api/reports/coverage"]["get"][
-        "parameters"]}
+    assert {
+        "/api/reports",
+        "/api/gaps",
+        "/api/findings",
+        "/api/matrices",
+        "/api/matrices/coverage",
+        "/api/network",
+    } <= paths.keys()
+    coverage = {p["name"]: p["schema"] for p in paths["/api/reports/coverage"]["get"]["parameters"]}
     assert coverage["k"]["type"] == "integer" and "pattern" in coverage["mission_area"]

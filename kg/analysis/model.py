@@ -6,15 +6,19 @@ from dataclasses import dataclass, field
 
 from kg.dataset import Dataset, GraphStore
 
-FAMILY = "(dcterms:isPartOf|^dcterms:isPartOf|dcterms:replaces|^dcterms:replaces|" \
-         "dcterms:isReplacedBy|^dcterms:isReplacedBy|csig:profileOf|^csig:profileOf)*"
+FAMILY = (
+    "(dcterms:isPartOf|^dcterms:isPartOf|dcterms:replaces|^dcterms:replaces|"
+    "dcterms:isReplacedBy|^dcterms:isReplacedBy|csig:profileOf|^csig:profileOf)*"
+)
 PREFIXES = """PREFIX csig: <https://w3id.org/csig/ont#>
 PREFIX status: <https://w3id.org/csig/status/>
 PREFIX lifecycle: <https://w3id.org/csig/lifecycle/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-INTERFACES = PREFIXES + """
+INTERFACES = (
+    PREFIXES
+    + """
 SELECT ?capability ?partner ?direction ?dataType ?standard WHERE {
   ?member ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
   VALUES ?direction { csig:produces csig:consumes }
@@ -24,21 +28,31 @@ SELECT ?capability ?partner ?direction ?dataType ?standard WHERE {
   OPTIONAL { ?member csig:memberOf|^csig:hasMember ?constellation }
   BIND(COALESCE(?constellation, ?member) AS ?capability)
 }"""
-FAMILIES = PREFIXES + f"""
+)
+FAMILIES = (
+    PREFIXES
+    + f"""
 SELECT ?standard (MIN(STR(?t)) AS ?family) (SAMPLE(?life) AS ?lifecycle)
        (SAMPLE(?next) AS ?replacement) WHERE {{
   ?standard a csig:DataStandard ; {FAMILY} ?t .
   OPTIONAL {{ ?standard csig:lifecycleStatus ?life }}
   OPTIONAL {{ ?standard dcterms:isReplacedBy|csig:functionallySupersededBy ?next }}
 }} GROUP BY ?standard"""
-MEMBERS = PREFIXES + """
+)
+MEMBERS = (
+    PREFIXES
+    + """
 SELECT ?partner ?coalition WHERE {
   { ?m csig:member ?partner ; csig:coalition ?coalition }
   UNION { ?partner a csig:Coalition BIND(?partner AS ?coalition) }
 }"""
-IER_TYPES = PREFIXES + """
+)
+IER_TYPES = (
+    PREFIXES
+    + """
 SELECT DISTINCT ?dataType WHERE {
   ?ier a csig:InformationExchangeRequirement ; csig:dataType ?dataType }"""
+)
 RETIRED = ("superseded", "obsolete")
 
 
@@ -77,9 +91,15 @@ def load_model(store: GraphStore, dataset: Dataset) -> Model:
     model = Model()
     for row in store.select(INTERFACES, dataset):
         direction = row["direction"].value.rsplit("#", 1)[-1]
-        model.interfaces.append(Interface(row["capability"].value, row["partner"].value,
-                                          direction, row["dataType"].value,
-                                          row["standard"].value))
+        model.interfaces.append(
+            Interface(
+                row["capability"].value,
+                row["partner"].value,
+                direction,
+                row["dataType"].value,
+                row["standard"].value,
+            )
+        )
     for row in store.select(FAMILIES, dataset):
         model.families[row["standard"].value] = row["family"].value
         life = row.get("lifecycle")

@@ -63,22 +63,36 @@ def standard_centrality(model: Model, data_type: str | None = None) -> list[dict
         if not data_type or i.data_type == data_type:
             graph.add_edge(("p", i.partner), ("s", i.standard))
     between = nx.betweenness_centrality(graph, normalized=True)
-    rows = [{"standard": short(node[1]), "partners": graph.degree(node),
-             "betweenness": round(between[node], 4)}
-            for node in graph if node[0] == "s"]
+    rows = [
+        {
+            "standard": short(node[1]),
+            "partners": graph.degree(node),
+            "betweenness": round(between[node], 4),
+        }
+        for node in graph
+        if node[0] == "s"
+    ]
     return sorted(rows, key=lambda r: (-r["betweenness"], -r["partners"], r["standard"]))
 
 
 def analyse(model: Model, data_type: str | None = None) -> NetworkFindings:
     """Return the network findings of a model, partners named by their codes."""
     graph = partner_network(model, data_type)
-    islands = sorted((sorted(short(p) for p in c) for c in nx.connected_components(graph)),
-                     key=lambda c: (-len(c), c))
-    mismatch = sorted(tuple(sorted((short(a), short(b))))
-                      for a, b, d in graph.edges(data=True) if d["family"] and not d["exact"])
+    islands = sorted(
+        (sorted(short(p) for p in c) for c in nx.connected_components(graph)),
+        key=lambda c: (-len(c), c),
+    )
+    mismatch = sorted(
+        tuple(sorted((short(a), short(b))))
+        for a, b, d in graph.edges(data=True)
+        if d["family"] and not d["exact"]
+    )
     return NetworkFindings(
-        partners=graph.number_of_nodes(), links=graph.number_of_edges(), islands=islands,
+        partners=graph.number_of_nodes(),
+        links=graph.number_of_edges(),
+        islands=islands,
         bridges=sorted(tuple(sorted((short(a), short(b)))) for a, b in nx.bridges(graph)),
         articulation_points=sorted(short(p) for p in nx.articulation_points(graph)),
         version_mismatch_links=mismatch,
-        standards=standard_centrality(model, data_type))
+        standards=standard_centrality(model, data_type),
+    )

@@ -61,8 +61,12 @@ def gaps(model: Model, adopted: set[Candidate] = frozenset()) -> set[Gap]:
             continue
         pfam = {model.family(s) for s in pstd}
         for (cons, cdir, ctype), cstd in stds.items():
-            if cdir == "consumes" and ctype == dtype and owner[cons] != owner[prod] \
-                    and not pfam & {model.family(s) for s in cstd}:
+            if (
+                cdir == "consumes"
+                and ctype == dtype
+                and owner[cons] != owner[prod]
+                and not pfam & {model.family(s) for s in cstd}
+            ):
                 found.add((prod, cons, dtype))
     return found
 
@@ -87,16 +91,20 @@ def _count(cells: Counter, partner: str | None = None) -> int:
     cons = [(g, n) for g, n in cells.items() if g[1] == "consumes"]
     if partner is None:
         return _pairs(prods, cons)
-    return (_pairs([x for x in prods if x[0][0] == partner], cons)
-            + _pairs([x for x in prods if x[0][0] != partner],
-                     [x for x in cons if x[0][0] == partner]))
+    return _pairs([x for x in prods if x[0][0] == partner], cons) + _pairs(
+        [x for x in prods if x[0][0] != partner], [x for x in cons if x[0][0] == partner]
+    )
 
 
 def _pairs(prods: list, cons: list) -> int:
     """Return the capability pairs of producer and consumer groups of different partners
     that share no standard family."""
-    return sum(pn * cn for prod, pn in prods for con, cn in cons
-               if con[0] != prod[0] and prod[2].isdisjoint(con[2]))
+    return sum(
+        pn * cn
+        for prod, pn in prods
+        for con, cn in cons
+        if con[0] != prod[0] and prod[2].isdisjoint(con[2])
+    )
 
 
 def _adopt(cells: Counter, partner: str, family: str) -> Counter:
@@ -136,8 +144,9 @@ def recommend(model: Model, k: int = 5) -> list[Adoption]:
     picks = []
     for _ in range(k):
         memo: dict = {}
-        scored = [(_score(model, by_type, current, c, memo), c)
-                  for c in _candidates(model, by_type)]
+        scored = [
+            (_score(model, by_type, current, c, memo), c) for c in _candidates(model, by_type)
+        ]
         if not scored:
             break
         after, best = min(scored)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.namespaces import GRAPH, history_graph
 from kg.package import records

@@ -152,7 +152,12 @@ def withdraw(
 
 
 def rollback(
-    store: GraphStore, context: Context, partner: str, version: int, user: str, confirm: bool = False
+    store: GraphStore,
+    context: Context,
+    partner: str,
+    version: int,
+    user: str,
+    confirm: bool = False,
 ) -> Outcome:
     """Make an earlier version current again, recorded as a new version.
 

@@ -40,8 +40,10 @@ def split_by_marking(triples: list[ox.Triple], ranks: dict[str, int]) -> dict[Ma
     """Group each capability's statements (with its interfaces and marking) by its marking."""
     structure = Structure.of(triples)
     if structure.unplaced():
-        raise KGError(f"{structure.unplaced()[0]}: a statement that belongs to no capability "
-                      "cannot be accepted; nothing was changed")
+        raise KGError(
+            f"{structure.unplaced()[0]}: a statement that belongs to no capability "
+            "cannot be accepted; nothing was changed"
+        )
     caps: dict[Marking, list] = {}
     markings: dict = {}
     for cap in structure.capabilities:
@@ -80,9 +82,18 @@ class Staged:
     acceptance: Acceptance
 
 
-def accept(store: GraphStore, triples: list[ox.Triple], report: Report, partner: str,
-           partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
-           note: str = "", mode: str = "replace") -> Acceptance:
+def accept(
+    store: GraphStore,
+    triples: list[ox.Triple],
+    report: Report,
+    partner: str,
+    partner_iri: str,
+    user: str,
+    ranks: dict[str, int],
+    sha256: str,
+    note: str = "",
+    mode: str = "replace",
+) -> Acceptance:
     """Replace `partner`'s current data by `triples` as a new version, in one transaction.
 
     `report` is the validation of what was submitted; the version's own counts are taken from
@@ -94,9 +105,18 @@ def accept(store: GraphStore, triples: list[ox.Triple], report: Report, partner:
     return staged.acceptance
 
 
-def stage(store: GraphStore, triples: list[ox.Triple], report: Report, partner: str,
-          partner_iri: str, user: str, ranks: dict[str, int], sha256: str,
-          note: str = "", mode: str = "replace") -> Staged:
+def stage(
+    store: GraphStore,
+    triples: list[ox.Triple],
+    report: Report,
+    partner: str,
+    partner_iri: str,
+    user: str,
+    ranks: dict[str, int],
+    sha256: str,
+    note: str = "",
+    mode: str = "replace",
+) -> Staged:
     """Plan `accept` without writing, so that several acceptances can commit as one."""
     if not report.conforms:
         raise KGError(f"{report.source}: does not conform; nothing was changed")
@@ -106,22 +126,31 @@ def stage(store: GraphStore, triples: list[ox.Triple], report: Report, partner: 
     history = {history_graph(partner, version, m.key): ts for m, ts in groups.items()}
     old = current_graphs(store, partner)
     record = f"{ID}submission/{partner}/{version}"
-    size = Report(report.source, report.format, list(report.findings),
-                  triples=len(set(map(str, triples))),
-                  capabilities=sum(len(_caps(ts)) for ts in groups.values()))
-    update = _meta_update(partner, partner_iri, version, groups, record, user, size,
-                          sha256, note, mode)
+    size = Report(
+        report.source,
+        report.format,
+        list(report.findings),
+        triples=len(set(map(str, triples))),
+        capabilities=sum(len(_caps(ts)) for ts in groups.values()),
+    )
+    update = _meta_update(
+        partner, partner_iri, version, groups, record, user, size, sha256, note, mode
+    )
     if owned := ownership_update(partner_iri, triples):
         update += " ;\n" + owned
     fresh = [*history, *(current if not old else ())]  # read by no one until committed
     acceptance = Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
-    return Staged({**current, **history}, [g for g in old if g not in current], update, fresh,
-                  acceptance)
+    return Staged(
+        {**current, **history}, [g for g in old if g not in current], update, fresh, acceptance
+    )
 
 
 def _caps(triples: list[ox.Triple]) -> set:
-    return {t.subject for t in triples
-            if t.predicate.value == RDF_TYPE and t.object.value == _p("Capability")}
+    return {
+        t.subject
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object.value == _p("Capability")
+    }
 
 
 def user_iri(user: str) -> str:
@@ -138,49 +167,65 @@ def _lit(value, datatype: str = "string") -> str:
 
 
 def _graph_entry(graph: str, partner_iri: str, marking: Marking, version: int) -> list[str]:
-    lines = [f"<{graph}> <{_p('partner')}> <{partner_iri}>",
-             f"<{graph}> <{_p('markingSystem')}> <{marking.system}>",
-             f"<{graph}> <{_p('classification')}> <{marking.classification}>",
-             f"<{graph}> <{_p('rank')}> {_lit(marking.rank, 'integer')}",
-             f"<{graph}> <{_p('markingKey')}> {_lit(marking.key)}",
-             f"<{graph}> <{_p('version')}> {_lit(version, 'integer')}"]
+    lines = [
+        f"<{graph}> <{_p('partner')}> <{partner_iri}>",
+        f"<{graph}> <{_p('markingSystem')}> <{marking.system}>",
+        f"<{graph}> <{_p('classification')}> <{marking.classification}>",
+        f"<{graph}> <{_p('rank')}> {_lit(marking.rank, 'integer')}",
+        f"<{graph}> <{_p('markingKey')}> {_lit(marking.key)}",
+        f"<{graph}> <{_p('version')}> {_lit(version, 'integer')}",
+    ]
     if marking.dissemination:
         lines.append(f"<{graph}> <{_p('disseminationControl')}> <{marking.dissemination}>")
     lines += [f"<{graph}> <{_p('releasableTo')}> <{r}>" for r in marking.releasable]
     return lines
 
 
-def _meta_update(partner: str, partner_iri: str, version: int, groups: dict, record: str,
-                 user: str, report: Report, sha256: str, note: str, mode: str) -> str:
+def _meta_update(
+    partner: str,
+    partner_iri: str,
+    version: int,
+    groups: dict,
+    record: str,
+    user: str,
+    report: Report,
+    sha256: str,
+    note: str,
+    mode: str,
+) -> str:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    lines = [f"<{record}> <{RDF_TYPE}> <{_p('Submission')}>",
-             f"<{record}> <{_p('partner')}> <{partner_iri}>",
-             f"<{record}> <{_p('partnerCode')}> {_lit(partner)}",
-             f"<{record}> <{_p('version')}> {_lit(version, 'integer')}",
-             f"<{record}> <{PROV}generatedAtTime> {_lit(now, 'dateTime')}",
-             f"<{record}> <{PROV}wasAttributedTo> <{user_iri(user)}>",
-             f"<{user_iri(user)}> <{RDF_TYPE}> <{_p('User')}>",
-             f"<{record}> <{_p('submissionMode')}> {_lit(mode)}",
-             f"<{record}> <{PROV}wasGeneratedBy> <{record}/acceptance>",
-             f"<{record}/acceptance> <{RDF_TYPE}> <{_p('Acceptance')}>",
-             f"<{record}/acceptance> <{PROV}endedAtTime> {_lit(now, 'dateTime')}",
-             f"<{record}> <{_p('sha256')}> {_lit(sha256)}",
-             f"<{record}> <{_p('sourceFile')}> {_lit(report.source)}",
-             f"<{record}> <{_p('tripleCount')}> {_lit(report.triples, 'integer')}",
-             f"<{record}> <{_p('capabilityCount')}> {_lit(report.capabilities, 'integer')}",
-             f"<{record}> <{_p('warningCount')}> {_lit(report.counts()['warning'], 'integer')}"]
+    lines = [
+        f"<{record}> <{RDF_TYPE}> <{_p('Submission')}>",
+        f"<{record}> <{_p('partner')}> <{partner_iri}>",
+        f"<{record}> <{_p('partnerCode')}> {_lit(partner)}",
+        f"<{record}> <{_p('version')}> {_lit(version, 'integer')}",
+        f"<{record}> <{PROV}generatedAtTime> {_lit(now, 'dateTime')}",
+        f"<{record}> <{PROV}wasAttributedTo> <{user_iri(user)}>",
+        f"<{user_iri(user)}> <{RDF_TYPE}> <{_p('User')}>",
+        f"<{record}> <{_p('submissionMode')}> {_lit(mode)}",
+        f"<{record}> <{PROV}wasGeneratedBy> <{record}/acceptance>",
+        f"<{record}/acceptance> <{RDF_TYPE}> <{_p('Acceptance')}>",
+        f"<{record}/acceptance> <{PROV}endedAtTime> {_lit(now, 'dateTime')}",
+        f"<{record}> <{_p('sha256')}> {_lit(sha256)}",
+        f"<{record}> <{_p('sourceFile')}> {_lit(report.source)}",
+        f"<{record}> <{_p('tripleCount')}> {_lit(report.triples, 'integer')}",
+        f"<{record}> <{_p('capabilityCount')}> {_lit(report.capabilities, 'integer')}",
+        f"<{record}> <{_p('warningCount')}> {_lit(report.counts()['warning'], 'integer')}",
+    ]
     if note:
         lines.append(f"<{record}> <{PREFIXES['rdfs']}comment> {_lit(note)}")
     if version > 1:
         lines.append(f"<{record}> <{PROV}wasRevisionOf> <{ID}submission/{partner}/{version - 1}>")
     for marking in groups:
-        for graph in (partner_graph(partner, marking.key),
-                      history_graph(partner, version, marking.key)):
+        for graph in (
+            partner_graph(partner, marking.key),
+            history_graph(partner, version, marking.key),
+        ):
             lines += _graph_entry(graph, partner_iri, marking, version)
         lines.append(f"<{record}> <{_p('graph')}> <{history_graph(partner, version, marking.key)}>")
     prefix = partner_graph(partner, "")
     return (
         f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?g ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
-        f"{{ ?g <{_p('partner')}> ?x ; ?p ?o . FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }} }} ;\n"
+        f'{{ ?g <{_p("partner")}> ?x ; ?p ?o . FILTER(STRSTARTS(STR(?g), "{prefix}")) }} }} ;\n'
         f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n" + " .\n".join(lines) + " .\n} }"
     )

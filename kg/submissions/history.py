@@ -217,14 +217,17 @@ def version_changes(store: GraphStore, partner: str) -> list[VersionChanges]:
     """Return, for every version of a partner's data, what it changed under each marking."""
     found, before = [], {}
     for version in history(store, partner):
-        now = {g.rsplit("/", 1)[-1]: store.triples(g)
-               for g in version_graphs(store, partner, version.version, known=True)}
+        now = {
+            g.rsplit("/", 1)[-1]: store.triples(g)
+            for g in version_graphs(store, partner, version.version, known=True)
+        }
         changed = {}
         for key in sorted(set(before) | set(now)):
             changes = diff(before.get(key, []), now.get(key, []))
             if changes or (key in before) != (key in now):
-                changed[key] = tuple(sum(c.kind == k for c in changes)
-                                     for k in ("added", "removed", "changed"))
+                changed[key] = tuple(
+                    sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")
+                )
         found.append(VersionChanges(version, frozenset(now), changed))
         before = now
     return found

@@ -15,11 +15,17 @@ from kg.submissions.tabular import rows_of_csv, triples_of_rows
 from kg.submissions.workbook import rows_of_xlsx
 
 FORMATS = {
-    ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv", ".xlsx": "xlsx",
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
 }
 MEDIA_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/ld+json": "json-ld", "text/csv": "csv",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "text/csv": "csv",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 CONTEXT_URL = "https://w3id.org/csig/context.jsonld"
@@ -45,8 +51,9 @@ def format_of(name: str, media_type: str | None = None) -> str:
         base = media_type.split(";")[0].strip().lower()
         if base in MEDIA_TYPES:
             return MEDIA_TYPES[base]
-        raise KGError(f"{name}: unsupported media type {base!r}; use one of "
-                      + ", ".join(sorted(MEDIA_TYPES)))
+        raise KGError(
+            f"{name}: unsupported media type {base!r}; use one of " + ", ".join(sorted(MEDIA_TYPES))
+        )
     try:
         return FORMATS[Path(name).suffix.lower()]
     except KeyError:
@@ -122,8 +129,10 @@ def _context(value, local: dict, name: str):
     if isinstance(value, str):
         if value == CONTEXT_URL:
             return local
-        raise KGError(f"{name}: remote @context {value!r} refused; contexts are never "
-                      f"fetched: use {CONTEXT_URL} or an inline context")
+        raise KGError(
+            f"{name}: remote @context {value!r} refused; contexts are never "
+            f"fetched: use {CONTEXT_URL} or an inline context"
+        )
     return value
 
 
@@ -143,8 +152,10 @@ def skolemise(triples: list[ox.Triple]) -> list[ox.Triple]:
         return triples
     names = {}
     for node in about.keys() | to.keys():
-        body = sorted(f"{t.predicate} {t.object if not isinstance(t.object, ox.BlankNode) else ''}"
-                      for t in about.get(node, []))
+        body = sorted(
+            f"{t.predicate} {t.object if not isinstance(t.object, ox.BlankNode) else ''}"
+            for t in about.get(node, [])
+        )
         parents = sorted(f"{t.subject} {t.predicate}" for t in to.get(node, []))
         digest = hashlib.sha1("\n".join(parents + body).encode()).hexdigest()[:16]
         names[node] = ox.NamedNode(f"https://w3id.org/csig/id/genid/{digest}")
@@ -169,9 +180,11 @@ def subject_lines(text: str, triples: list[ox.Triple]) -> dict[str, int]:
             first.setdefault(match.group(1), number)
     found: dict[str, int] = {}
     for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
-        forms = [f"<{subject}>"] + [
-            f"{p}:{subject[len(ns):]}" for p, ns in prefixes.items() if subject.startswith(ns)
-        ] + [f"<{subject[len(b):]}>" for b in bases if subject.startswith(b)]
+        forms = (
+            [f"<{subject}>"]
+            + [f"{p}:{subject[len(ns) :]}" for p, ns in prefixes.items() if subject.startswith(ns)]
+            + [f"<{subject[len(b) :]}>" for b in bases if subject.startswith(b)]
+        )
         lines = [first[f] for f in forms if f in first]
         if lines:
             found[subject] = min(lines)

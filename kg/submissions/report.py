@@ -84,8 +84,10 @@ class Report:
         """Return the report as text for the command line."""
         counts = self.counts()
         verdict = "conforms" if self.conforms else "does NOT conform"
-        lines = [f"{self.source}: {verdict} ({counts['violation']} violation(s), "
-                 f"{counts['warning']} warning(s)); {self.capabilities} capabilities"]
+        lines = [
+            f"{self.source}: {verdict} ({counts['violation']} violation(s), "
+            f"{counts['warning']} warning(s)); {self.capabilities} capabilities"
+        ]
         for cap, items in self.by_capability().items():
             lines.append(f"\n  capability {cap or '(file)'}")
             for f in items:

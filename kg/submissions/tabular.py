@@ -70,8 +70,10 @@ def table_rows(table: list[list[str]], numbers: list[int], name: str) -> list[tu
     header = [h.strip().lower() for h in table[0]]
     unknown = [h for h in header if h and h not in COLUMN_NAMES]
     if unknown:
-        raise KGError(f"{name}: row {numbers[0]}: unknown column(s) {', '.join(unknown)}; "
-                      f"the template's columns are {', '.join(COLUMN_NAMES)}")
+        raise KGError(
+            f"{name}: row {numbers[0]}: unknown column(s) {', '.join(unknown)}; "
+            f"the template's columns are {', '.join(COLUMN_NAMES)}"
+        )
     if "identifier" not in header:
         raise KGError(f"{name}: row {numbers[0]}: the header has no 'identifier' column")
     if len(table) - 1 > MAX_ROWS:
@@ -79,8 +81,9 @@ def table_rows(table: list[list[str]], numbers: list[int], name: str) -> list[tu
     rows = []
     for number, cells in zip(numbers[1:], table[1:], strict=True):
         if len(cells) > len(header):
-            raise KGError(f"{name}: row {number}: {len(cells)} cells but the header has "
-                          f"{len(header)} columns")
+            raise KGError(
+                f"{name}: row {number}: {len(cells)} cells but the header has {len(header)} columns"
+            )
         rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=False) if h}))
     return rows
 
@@ -128,14 +131,20 @@ def triples_of_rows(rows: list[tuple[int, dict]], cat: Catalogue):
 
 def _members(triples: list[ox.Triple], row_of: dict[str, int]) -> list[ox.Triple]:
     """State each membership both ways when the constellation is in the same file."""
-    return [ox.Triple(t.object, _p("hasMember"), t.subject) for t in triples
-            if t.predicate == _p("memberOf") and t.object.value in row_of]
+    return [
+        ox.Triple(t.object, _p("hasMember"), t.subject)
+        for t in triples
+        if t.predicate == _p("memberOf") and t.object.value in row_of
+    ]
 
 
-def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue,
-                written: dict[str, str]) -> list[ox.Triple]:
-    out = [ox.Triple(cap, RDF_TYPE, _p("Capability")),
-           ox.Triple(cap, ox.NamedNode(DCT + "identifier"), ox.Literal(ident))]
+def _capability(
+    cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue, written: dict[str, str]
+) -> list[ox.Triple]:
+    out = [
+        ox.Triple(cap, RDF_TYPE, _p("Capability")),
+        ox.Triple(cap, ox.NamedNode(DCT + "identifier"), ox.Literal(ident)),
+    ]
 
     def add(pred: ox.NamedNode, obj, cell: str | None = None) -> None:
         out.append(ox.Triple(cap, pred, obj))
@@ -148,16 +157,21 @@ def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue,
         add(ox.NamedNode(DCT + "description"), ox.Literal(row["description"], language="en"))
     if row.get("provider"):
         add(_p("providedBy"), _partner(row["provider"], cat), row["provider"])
-    for column, pred, ns in (("kind", "kind", "kind"), ("orbit_regime", "orbitRegime", "orbit"),
-                             ("status", "status", "status")):
+    for column, pred, ns in (
+        ("kind", "kind", "kind"),
+        ("orbit_regime", "orbitRegime", "orbit"),
+        ("status", "status", "status"),
+    ):
         if row.get(column):
             add(_p(pred), notation_iri(ns, row[column]), row[column])
     for notation in _split(row.get("mission_areas", "")):
         add(_p("missionArea"), notation_iri("ma", notation), notation)
     if row.get("status_as_of"):
         add(_p("statusAsOf"), date_literal(row["status_as_of"]))
-    for column, pred in (("contributing_nations", "contributingNation"),
-                         ("funding_nations", "fundingNation")):
+    for column, pred in (
+        ("contributing_nations", "contributingNation"),
+        ("funding_nations", "fundingNation"),
+    ):
         for code in _split(row.get(column, "")):
             add(_p(pred), _nation(code), code)
             if pred == "fundingNation":  # a funding nation is a contributing nation
@@ -177,11 +191,18 @@ def _capability(cap: ox.NamedNode, ident: str, row: dict, cat: Catalogue,
     return out
 
 
-IDENTITY = (("launch_date", "launchDate"), ("operational_date", "operationalDate"),
-            ("decay_date", "decayDate"), ("orbit_as_of", "orbitAsOf"),
-            ("cospar_id", "cosparId"), ("norad_id", "noradId"), ("perigee_km", "perigeeKm"),
-            ("apogee_km", "apogeeKm"), ("inclination_deg", "inclinationDeg"),
-            ("period_min", "periodMin"))
+IDENTITY = (
+    ("launch_date", "launchDate"),
+    ("operational_date", "operationalDate"),
+    ("decay_date", "decayDate"),
+    ("orbit_as_of", "orbitAsOf"),
+    ("cospar_id", "cosparId"),
+    ("norad_id", "noradId"),
+    ("perigee_km", "perigeeKm"),
+    ("apogee_km", "apogeeKm"),
+    ("inclination_deg", "inclinationDeg"),
+    ("period_min", "periodMin"),
+)
 
 
 def identity_literals(row: dict) -> list[tuple[str, ox.Literal]]:
@@ -209,8 +230,11 @@ def _nation(code: str) -> ox.NamedNode:
 
 def _iri_or_literal(value: str):
     try:
-        return ox.NamedNode(value) if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value) else (
-            ox.Literal(value))
+        return (
+            ox.NamedNode(value)
+            if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value)
+            else (ox.Literal(value))
+        )
     except ValueError:
         return ox.Literal(value)
 
@@ -221,26 +245,35 @@ def _partner(code: str, cat: Catalogue) -> ox.NamedNode:
     return ox.NamedNode(iri or f"{ID}nation/{segment(code.upper())}")
 
 
-def _marking(cap: ox.NamedNode, row: dict, cat: Catalogue,
-             written: dict[str, str]) -> list[ox.Triple]:
+def _marking(
+    cap: ox.NamedNode, row: dict, cat: Catalogue, written: dict[str, str]
+) -> list[ox.Triple]:
     mark = ox.NamedNode(cap.value + "/marking")
     system = (row.get("marking_system") or "US").strip().upper()
     level = (row.get("classification") or "").strip()
     level_iri = cat.levels.get((system, level.upper())) or (
-        f"{PREFIXES['cls']}{segment(system)}-{segment(level)}")
+        f"{PREFIXES['cls']}{segment(system)}-{segment(level)}"
+    )
     dissem = (row.get("dissemination") or "").strip().upper()
     rel = _split(row.get("releasable_to", ""))
-    out = [ox.Triple(cap, _p("hasMarking"), mark),
-           ox.Triple(mark, RDF_TYPE, _p("Marking")),
-           ox.Triple(mark, _p("markingSystem"),
-                     ox.NamedNode(PREFIXES["cls"] + segment(system))),
-           ox.Triple(mark, _p("classification"), ox.NamedNode(level_iri)),
-           ox.Triple(mark, _p("markingText"),
-                     ox.Literal(banner(cat.level_labels.get(level_iri, level), dissem, rel)))]
+    out = [
+        ox.Triple(cap, _p("hasMarking"), mark),
+        ox.Triple(mark, RDF_TYPE, _p("Marking")),
+        ox.Triple(mark, _p("markingSystem"), ox.NamedNode(PREFIXES["cls"] + segment(system))),
+        ox.Triple(mark, _p("classification"), ox.NamedNode(level_iri)),
+        ox.Triple(
+            mark,
+            _p("markingText"),
+            ox.Literal(banner(cat.level_labels.get(level_iri, level), dissem, rel)),
+        ),
+    ]
     if dissem:
         name = {"NF": "NOFORN"}.get(dissem, dissem)
-        out.append(ox.Triple(mark, _p("disseminationControl"),
-                             ox.NamedNode(PREFIXES["dissem"] + segment(name))))
+        out.append(
+            ox.Triple(
+                mark, _p("disseminationControl"), ox.NamedNode(PREFIXES["dissem"] + segment(name))
+            )
+        )
     for code in rel:
         out.append(ox.Triple(mark, _p("releasableTo"), _partner(code, cat)))
     written.setdefault(level_iri, level)
@@ -274,9 +307,15 @@ def _interfaces(cap: ox.NamedNode, value: str) -> list[ox.Triple]:
         if len(words) > 1:
             out.append(ox.Triple(node, _p("dataType"), notation_iri("dt", words[1])))
         if len(words) > 2:
-            out.append(ox.Triple(node, _p("standard"),
-                                 ox.NamedNode(f"{ID}standard/{segment(words[2])}")))
+            out.append(
+                ox.Triple(node, _p("standard"), ox.NamedNode(f"{ID}standard/{segment(words[2])}"))
+            )
         assumed = "assumed" in (w.lower() for w in words[3:])
-        out.append(ox.Triple(node, _p("assumed"), ox.Literal(
-            "true" if assumed else "false", datatype=ox.NamedNode(XSD + "boolean"))))
+        out.append(
+            ox.Triple(
+                node,
+                _p("assumed"),
+                ox.Literal("true" if assumed else "false", datatype=ox.NamedNode(XSD + "boolean")),
+            )
+        )
     return out

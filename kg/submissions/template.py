@@ -7,8 +7,9 @@ import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-CLASSIFICATION_FILE = Path(__file__).resolve().parents[2] / "ontology" / "vocab" / \
-    "classification.ttl"
+CLASSIFICATION_FILE = (
+    Path(__file__).resolve().parents[2] / "ontology" / "vocab" / "classification.ttl"
+)
 
 
 @dataclass(frozen=True)
@@ -22,62 +23,137 @@ class Column:
 
 
 COLUMNS = (
-    Column("identifier", True, "Short stable key: lower case letters, digits and '-'.",
-           "skynet-5"),
+    Column("identifier", True, "Short stable key: lower case letters, digits and '-'.", "skynet-5"),
     Column("name", True, "The capability's name.", "Skynet 5A-5D"),
-    Column("description", False, "One or two sentences, with dates.",
-           "Four military communications satellites; 5A launched 11 Mar 2007."),
-    Column("provider", True, "ISO 3166 alpha-3 code of the providing nation, or the "
-           "organisation's code (EU, NATO).", "GBR"),
-    Column("kind", True, "One of: satellite, constellation, hosted-payload, ground-sensor, "
-           "ground-station, launch-site, operations-centre, data-service, programme.",
-           "constellation"),
-    Column("mission_areas", True, "Mission-area notations separated by ';'.",
-           "SATCOM.WB; SATCOM.PR"),
+    Column(
+        "description",
+        False,
+        "One or two sentences, with dates.",
+        "Four military communications satellites; 5A launched 11 Mar 2007.",
+    ),
+    Column(
+        "provider",
+        True,
+        "ISO 3166 alpha-3 code of the providing nation, or the organisation's code (EU, NATO).",
+        "GBR",
+    ),
+    Column(
+        "kind",
+        True,
+        "One of: satellite, constellation, hosted-payload, ground-sensor, "
+        "ground-station, launch-site, operations-centre, data-service, programme.",
+        "constellation",
+    ),
+    Column(
+        "mission_areas", True, "Mission-area notations separated by ';'.", "SATCOM.WB; SATCOM.PR"
+    ),
     Column("orbit_regime", True, "LEO, MEO, GEO, HEO, NGEO, GND (ground) or NA.", "GEO"),
-    Column("status", True, "planned, development, operational, retired or cancelled.",
-           "operational"),
-    Column("status_as_of", True, "Date a source last confirmed the status: YYYY-MM-DD (not a "
-           "launch or other event date: those have their own columns).", "2026-11-21"),
-    Column("contributing_nations", False, "Other nations taking part, ISO alpha-3, ';'.",
-           ""),
-    Column("operator", False, "Operating organisation as the source names it.",
-           "MOD / Airbus (Paradigm)"),
+    Column(
+        "status", True, "planned, development, operational, retired or cancelled.", "operational"
+    ),
+    Column(
+        "status_as_of",
+        True,
+        "Date a source last confirmed the status: YYYY-MM-DD (not a "
+        "launch or other event date: those have their own columns).",
+        "2026-11-21",
+    ),
+    Column("contributing_nations", False, "Other nations taking part, ISO alpha-3, ';'.", ""),
+    Column(
+        "operator",
+        False,
+        "Operating organisation as the source names it.",
+        "MOD / Airbus (Paradigm)",
+    ),
     Column("hosted_on", False, "Identifier of the capability this one is hosted on.", ""),
-    Column("marking_system", False, "Marking system of the classification: US (default), "
-           "NATO, GBR, AUS, CAN, NZL, FRA, DEU, ITA, NOR.", "US"),
-    Column("classification", True, "Classification level in that marking system, by its "
-           "code or full name. Levels by system:", "U"),
+    Column(
+        "marking_system",
+        False,
+        "Marking system of the classification: US (default), "
+        "NATO, GBR, AUS, CAN, NZL, FRA, DEU, ITA, NOR.",
+        "US",
+    ),
+    Column(
+        "classification",
+        True,
+        "Classification level in that marking system, by its code or full name. Levels by system:",
+        "U",
+    ),
     Column("dissemination", False, "REL (releasable to the nations listed) or NOFORN.", ""),
-    Column("releasable_to", False, "With REL: nations (alpha-3) and coalitions (FVEY, "
-           "NATO, ...) separated by ','. Must include the provider.", ""),
-    Column("interfaces", False, "'produces|consumes DATA-TYPE STANDARD [assumed]' separated "
-           "by ';'.", "produces DT.TMTC ccsds-spp assumed"),
-    Column("exercise", False, "'yes' for fictional exercise or test records; empty for real "
-           "capabilities.", ""),
-    Column("source_url", True, "Public source(s) of these facts, separated by ' '.",
-           "https://example.org/source"),
+    Column(
+        "releasable_to",
+        False,
+        "With REL: nations (alpha-3) and coalitions (FVEY, "
+        "NATO, ...) separated by ','. Must include the provider.",
+        "",
+    ),
+    Column(
+        "interfaces",
+        False,
+        "'produces|consumes DATA-TYPE STANDARD [assumed]' separated by ';'.",
+        "produces DT.TMTC ccsds-spp assumed",
+    ),
+    Column(
+        "exercise",
+        False,
+        "'yes' for fictional exercise or test records; empty for real capabilities.",
+        "",
+    ),
+    Column(
+        "source_url",
+        True,
+        "Public source(s) of these facts, separated by ' '.",
+        "https://example.org/source",
+    ),
     # Identity, orbit and membership of space objects (added after source_url, so that
     # templates written before they existed still read the same).
-    Column("member_of", False, "Identifier of the constellation this satellite belongs to "
-           "(the constellation is counted once, with its members).", "skynet-5"),
-    Column("funding_nations", False, "Nations (alpha-3) that paid for this capability of "
-           "another partner, in return for its use, ';'.", ""),
-    Column("cospar_id", False, "International designator (COSPAR ID), as in the SATCAT "
-           "OBJECT_ID: YYYY-NNNA.", "2007-007B"),
-    Column("norad_id", False, "NORAD catalogue number (SATCAT NORAD_CAT_ID), a whole number.",
-           "30794"),
-    Column("launch_date", False, "Launch date (UTC): YYYY-MM-DD, or YYYY-MM or YYYY when only "
-           "that is public. For a constellation, its first launch.", "2007-03-11"),
-    Column("operational_date", False, "Date it was declared operational or entered service: "
-           "YYYY-MM-DD, YYYY-MM or YYYY.", ""),
+    Column(
+        "member_of",
+        False,
+        "Identifier of the constellation this satellite belongs to "
+        "(the constellation is counted once, with its members).",
+        "skynet-5",
+    ),
+    Column(
+        "funding_nations",
+        False,
+        "Nations (alpha-3) that paid for this capability of "
+        "another partner, in return for its use, ';'.",
+        "",
+    ),
+    Column(
+        "cospar_id",
+        False,
+        "International designator (COSPAR ID), as in the SATCAT OBJECT_ID: YYYY-NNNA.",
+        "2007-007B",
+    ),
+    Column(
+        "norad_id", False, "NORAD catalogue number (SATCAT NORAD_CAT_ID), a whole number.", "30794"
+    ),
+    Column(
+        "launch_date",
+        False,
+        "Launch date (UTC): YYYY-MM-DD, or YYYY-MM or YYYY when only "
+        "that is public. For a constellation, its first launch.",
+        "2007-03-11",
+    ),
+    Column(
+        "operational_date",
+        False,
+        "Date it was declared operational or entered service: YYYY-MM-DD, YYYY-MM or YYYY.",
+        "",
+    ),
     Column("decay_date", False, "Date it re-entered (SATCAT DECAY_DATE): YYYY-MM-DD.", ""),
     Column("perigee_km", False, "Perigee altitude in km.", ""),
     Column("apogee_km", False, "Apogee altitude in km.", ""),
     Column("inclination_deg", False, "Inclination in degrees (0-180).", ""),
     Column("period_min", False, "Orbital period in minutes.", ""),
-    Column("orbit_as_of", False, "Date of the orbit figures (the source's epoch or edition): "
-           "YYYY-MM-DD.", ""),
+    Column(
+        "orbit_as_of",
+        False,
+        "Date of the orbit figures (the source's epoch or edition): YYYY-MM-DD.",
+        "",
+    ),
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -116,16 +192,19 @@ def levels_by_system(source=CLASSIFICATION_FILE) -> dict[str, list[str]]:
 
 def documented_columns(path: Path = CLASSIFICATION_FILE) -> list[Column]:
     """Return the columns, the classification column listing the levels of every system."""
-    levels = "; ".join(f"{system}: {', '.join(names)}"
-                       for system, names in levels_by_system(path).items())
-    return [replace(c, help=f"{c.help} {levels}.") if c.name == "classification" else c
-            for c in COLUMNS]
+    levels = "; ".join(
+        f"{system}: {', '.join(names)}" for system, names in levels_by_system(path).items()
+    )
+    return [
+        replace(c, help=f"{c.help} {levels}.") if c.name == "classification" else c for c in COLUMNS
+    ]
 
 
 def documentation_rows(path: Path = CLASSIFICATION_FILE) -> list[tuple[str, str, str, str]]:
     """Return (column, required, help, example) rows for the documentation sheet."""
-    return [(c.name, "yes" if c.required else "no", c.help, c.example)
-            for c in documented_columns(path)]
+    return [
+        (c.name, "yes" if c.required else "no", c.help, c.example) for c in documented_columns(path)
+    ]
 
 
 def write_template(path: Path, classification: Path = CLASSIFICATION_FILE) -> Path:
@@ -149,7 +228,9 @@ def write_template(path: Path, classification: Path = CLASSIFICATION_FILE) -> Pa
             docs.append(list(row))
         book.save(path)
     else:
-        lines = [f"# {c.name}: {'required' if c.required else 'optional'}. {c.help}"
-                 for c in documented_columns(classification)]
+        lines = [
+            f"# {c.name}: {'required' if c.required else 'optional'}. {c.help}"
+            for c in documented_columns(classification)
+        ]
         path.write_text("\n".join(lines) + "\n" + blank_csv(), encoding="utf-8")
     return path

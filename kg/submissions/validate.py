@@ -25,20 +25,43 @@ from kg.submissions.tabular import Catalogue
 CAPABILITY = rdflib.URIRef(CSIG + "Capability")
 SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 PATH_FIELDS = {
-    "providedBy": "provider", "missionArea": "mission_areas", "orbitRegime": "orbit_regime",
-    "status": "status", "statusAsOf": "status_as_of", "kind": "kind",
-    "contributingNation": "contributing_nations", "operator": "operator",
-    "hostedOn": "hosted_on", "hasMarking": "classification", "markingSystem": "marking_system",
-    "classification": "classification", "disseminationControl": "dissemination",
-    "releasableTo": "releasable_to", "markingText": "classification",
-    "produces": "interfaces", "consumes": "interfaces", "hasInterface": "interfaces",
-    "dataType": "interfaces", "standard": "interfaces", "assumed": "interfaces",
-    "source": "source_url", "identifier": "identifier", "label": "name",
-    "description": "description", "memberOf": "member_of", "hasMember": "member_of",
-    "fundingNation": "funding_nations", "cosparId": "cospar_id", "noradId": "norad_id",
-    "launchDate": "launch_date", "operationalDate": "operational_date",
-    "decayDate": "decay_date", "perigeeKm": "perigee_km", "apogeeKm": "apogee_km",
-    "inclinationDeg": "inclination_deg", "periodMin": "period_min",
+    "providedBy": "provider",
+    "missionArea": "mission_areas",
+    "orbitRegime": "orbit_regime",
+    "status": "status",
+    "statusAsOf": "status_as_of",
+    "kind": "kind",
+    "contributingNation": "contributing_nations",
+    "operator": "operator",
+    "hostedOn": "hosted_on",
+    "hasMarking": "classification",
+    "markingSystem": "marking_system",
+    "classification": "classification",
+    "disseminationControl": "dissemination",
+    "releasableTo": "releasable_to",
+    "markingText": "classification",
+    "produces": "interfaces",
+    "consumes": "interfaces",
+    "hasInterface": "interfaces",
+    "dataType": "interfaces",
+    "standard": "interfaces",
+    "assumed": "interfaces",
+    "source": "source_url",
+    "identifier": "identifier",
+    "label": "name",
+    "description": "description",
+    "memberOf": "member_of",
+    "hasMember": "member_of",
+    "fundingNation": "funding_nations",
+    "cosparId": "cospar_id",
+    "noradId": "norad_id",
+    "launchDate": "launch_date",
+    "operationalDate": "operational_date",
+    "decayDate": "decay_date",
+    "perigeeKm": "perigee_km",
+    "apogeeKm": "apogee_km",
+    "inclinationDeg": "inclination_deg",
+    "periodMin": "period_min",
     "orbitAsOf": "orbit_as_of",
 }
 
@@ -73,8 +96,9 @@ class Context:
     @cached_property
     def reference_subjects(self) -> frozenset[str]:
         """Return every resource the vocabularies and reference data describe."""
-        return frozenset(t.subject.value for t in self.reference
-                         if isinstance(t.subject, ox.NamedNode))
+        return frozenset(
+            t.subject.value for t in self.reference if isinstance(t.subject, ox.NamedNode)
+        )
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -126,13 +150,15 @@ _LOCK = threading.Lock()
 plan.install()
 
 
-def validate(source: Source, context: Context, partner: str | None = None,
-             structure: bool = True) -> Report:
+def validate(
+    source: Source, context: Context, partner: str | None = None, structure: bool = True
+) -> Report:
     """Validate a parsed submission; the report lists every finding with its location."""
     data = graph_of(well_typed(source.triples))
     capabilities = set(data.subjects(RDF.type, CAPABILITY))
-    report = Report(source.name, source.format, triples=len(source.triples),
-                    capabilities=len(capabilities))
+    report = Report(
+        source.name, source.format, triples=len(source.triples), capabilities=len(capabilities)
+    )
     with _LOCK:  # pySHACL writes to its shapes graph while it runs (pySHACL#314)
         try:
             results = shacl.run(data, context.reference_graph, context.shape_parts)
@@ -165,12 +191,16 @@ def once_per_value(findings: list[Finding]) -> list[Finding]:
 
 def top_results(results: rdflib.Graph) -> list:
     """Return the report's own results, not the nested causes pySHACL adds as sh:detail."""
-    return [r for report in results.subjects(RDF.type, SH.ValidationReport)
-            for r in results.objects(report, SH.result)]
+    return [
+        r
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for r in results.objects(report, SH.result)
+    ]
 
 
-def _finding(results: rdflib.Graph, result, data: rdflib.Graph, source: Source,
-             context: Context) -> Finding:
+def _finding(
+    results: rdflib.Graph, result, data: rdflib.Graph, source: Source, context: Context
+) -> Finding:
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
@@ -186,8 +216,13 @@ def _finding(results: rdflib.Graph, result, data: rdflib.Graph, source: Source,
         message=message,
         field=field,
         value=shown,
-        hint=hint(field, shown, context.lexicon, _carried(data, focus, path, context),
-                  display(system) if system is not None else None),
+        hint=hint(
+            field,
+            shown,
+            context.lexicon,
+            _carried(data, focus, path, context),
+            display(system) if system is not None else None,
+        ),
         capability=_identifier(cap),
         subject=str(focus) if isinstance(focus, rdflib.URIRef) else "",
         row=source.rows.get(str(cap)) if cap is not None else None,
@@ -232,28 +267,48 @@ def _carried(data: rdflib.Graph, focus, path, context: Context) -> list[str]:
     return [display(s) for s in context.reference_graph.subjects(carries, data_type)]
 
 
-def structure_findings(data: rdflib.Graph, source: Source, context: Context,
-                       partner: str | None) -> list[Finding]:
+def structure_findings(
+    data: rdflib.Graph, source: Source, context: Context, partner: str | None
+) -> list[Finding]:
     """Check what shapes cannot: every statement belongs to a capability of this partner."""
     findings = []
     partner_iri = context.catalogue.partners.get(partner.upper()) if partner else None
     if partner and not partner_iri:
-        findings.append(Finding("violation", f"unknown partner {partner!r}; use an ISO 3166 "
-                                "alpha-3 code or a registered organisation code",
-                                field="provider", value=partner))
+        findings.append(
+            Finding(
+                "violation",
+                f"unknown partner {partner!r}; use an ISO 3166 "
+                "alpha-3 code or a registered organisation code",
+                field="provider",
+                value=partner,
+            )
+        )
     if (None, RDF.type, CAPABILITY) not in data:
-        findings.append(Finding("violation", f"{source.name} holds no capabilities, so there is "
-                                "nothing to submit. To take capabilities out, withdraw them by "
-                                "name (mode withdraw); an empty file never withdraws anything"))
+        findings.append(
+            Finding(
+                "violation",
+                f"{source.name} holds no capabilities, so there is "
+                "nothing to submit. To take capabilities out, withdraw them by "
+                "name (mode withdraw); an empty file never withdraws anything",
+            )
+        )
     for cap in data.subjects(RDF.type, CAPABILITY):
         provider = data.value(cap, rdflib.URIRef(CSIG + "providedBy"))
         if partner_iri and provider is not None and str(provider) != partner_iri:
-            findings.append(Finding(
-                "violation", f"this capability is provided by {display(provider, source.written)}"
-                f", but the submission is for partner {partner}; a partner submits only its "
-                "own data", field="provider", value=display(provider, source.written),
-                capability=_identifier(cap),
-                subject=str(cap), row=source.rows.get(str(cap)), line=source.lines.get(str(cap))))
+            findings.append(
+                Finding(
+                    "violation",
+                    f"this capability is provided by {display(provider, source.written)}"
+                    f", but the submission is for partner {partner}; a partner submits only its "
+                    "own data",
+                    field="provider",
+                    value=display(provider, source.written),
+                    capability=_identifier(cap),
+                    subject=str(cap),
+                    row=source.rows.get(str(cap)),
+                    line=source.lines.get(str(cap)),
+                )
+            )
     findings += placement_findings(source, context)
     return findings
 
@@ -272,14 +327,22 @@ def placement_findings(source: Source, context: Context) -> list[Finding]:
 
 def _misplaced(subject, source: Source, context: Context, what: str) -> Finding:
     if subject.value in context.reference_subjects:
-        message = (f"{what} <{subject.value}>, which is reference data (a nation, standard, "
-                   "mission area or other shared record) kept by the project: a submission may "
-                   "not change it, so nothing was accepted; remove these statements or propose "
-                   "the change to the maintainers")
+        message = (
+            f"{what} <{subject.value}>, which is reference data (a nation, standard, "
+            "mission area or other shared record) kept by the project: a submission may "
+            "not change it, so nothing was accepted; remove these statements or propose "
+            "the change to the maintainers"
+        )
     else:
-        message = ("statement about a resource that is not a capability, nor the interface or "
-                   "marking of one; a submission holds only capabilities, so nothing was "
-                   "accepted")
-    return Finding("violation", message, subject=subject.value,
-                   line=source.lines.get(subject.value),
-                   value=display(rdflib.URIRef(subject.value)))
+        message = (
+            "statement about a resource that is not a capability, nor the interface or "
+            "marking of one; a submission holds only capabilities, so nothing was "
+            "accepted"
+        )
+    return Finding(
+        "violation",
+        message,
+        subject=subject.value,
+        line=source.lines.get(subject.value),
+        value=display(rdflib.URIRef(subject.value)),
+    )

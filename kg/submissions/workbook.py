@@ -33,8 +33,9 @@ def rows_of_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # the sheet's own <dimension> may claim a million rows
-        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1,
-                                                        values_only=True), 1):
+        for number, values in enumerate(
+            sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
+        ):
             if number > MAX_SHEET_ROWS:
                 raise KGError(f"{name}: more than {MAX_SHEET_ROWS} rows in the first sheet")
             cells = ["" if v is None else str(v).strip() for v in values]
@@ -48,8 +49,9 @@ def rows_of_xlsx(data: bytes, name: str) -> list[tuple[int, dict]]:
     except Exception as err:  # openpyxl raises many types for a damaged file
         raise KGError(f"{name}: not a readable .xlsx workbook: {err}") from err
     if not table:
-        raise KGError(f"{name}: the first sheet is empty; expected a header row: "
-                      f"{','.join(COLUMN_NAMES)}")
+        raise KGError(
+            f"{name}: the first sheet is empty; expected a header row: {','.join(COLUMN_NAMES)}"
+        )
     return table_rows(table, numbers, name)
 
 
@@ -66,8 +68,10 @@ def check_workbook(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as err:
         raise KGError(f"{name}: not a readable .xlsx workbook (not a zip archive: {err})") from None
     if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED:
-        raise KGError(f"{name}: the workbook unpacks to more than {MAX_UNPACKED // 2**20} MiB "
-                      f"or {MAX_PARTS} parts; it is refused as a possible zip bomb")
+        raise KGError(
+            f"{name}: the workbook unpacks to more than {MAX_UNPACKED // 2**20} MiB "
+            f"or {MAX_PARTS} parts; it is refused as a possible zip bomb"
+        )
     for part in parts:
         try:
             with archive.open(part) as stream:
@@ -75,8 +79,7 @@ def check_workbook(data: bytes, name: str) -> None:
         except KGError:
             raise
         except Exception as err:  # zipfile: bad CRC, unsupported compression, truncation
-            raise KGError(f"{name}: {part.filename}: damaged part of the workbook: "
-                          f"{err}") from None
+            raise KGError(f"{name}: {part.filename}: damaged part of the workbook: {err}") from None
 
 
 def _check_xml(stream, where: str) -> None:
@@ -88,7 +91,9 @@ def _check_xml(stream, where: str) -> None:
         for _, element in iterparse(stream, forbid_dtd=True):
             element.clear()
     except DTDForbidden:
-        raise KGError(f"{where}: a DOCTYPE (DTD) is not allowed in a workbook; save it "
-                      "again from a spreadsheet program") from None
+        raise KGError(
+            f"{where}: a DOCTYPE (DTD) is not allowed in a workbook; save it "
+            "again from a spreadsheet program"
+        ) from None
     except (DefusedXmlException, ParseError) as err:
         raise KGError(f"{where}: not well-formed XML: {err}") from None

@@ -64,10 +64,28 @@ def blueprints() -> list:
         versions,
     )
 
-    return [pages.bp, auth.bp, errors.bp, graphstore.bp, submissions.bp, partners.bp,
-            capabilities.bp, missionareas.bp, standards.bp, strategy.bp, ontology.bp,
-            linked.bp, endpoint.bp, editor.bp, openapi.bp, reports.bp, matrices.bp,
-            network.bp, versions.bp, packages.bp]
+    return [
+        pages.bp,
+        auth.bp,
+        errors.bp,
+        graphstore.bp,
+        submissions.bp,
+        partners.bp,
+        capabilities.bp,
+        missionareas.bp,
+        standards.bp,
+        strategy.bp,
+        ontology.bp,
+        linked.bp,
+        endpoint.bp,
+        editor.bp,
+        openapi.bp,
+        reports.bp,
+        matrices.bp,
+        network.bp,
+        versions.bp,
+        packages.bp,
+    ]
 
 
 def secret_key(settings: Settings) -> bytes:

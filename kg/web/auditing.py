@@ -14,9 +14,11 @@ def who() -> str:
     return user.name if user else f"anonymous@{request.remote_addr or '-'}"
 
 
-def audit(action: str, result: str, graph: str = "", version: int | None = None,
-          detail: str = "") -> None:
+def audit(
+    action: str, result: str, graph: str = "", version: int | None = None, detail: str = ""
+) -> None:
     """Append one event for this request to the audit log."""
-    record(state().settings.path("audit_log"),
-           Event(action, who(), result, graph, version, detail or f"{request.method} "
-                 f"{request.path}"))
+    record(
+        state().settings.path("audit_log"),
+        Event(action, who(), result, graph, version, detail or f"{request.method} {request.path}"),
+    )

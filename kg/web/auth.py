@@ -38,8 +38,9 @@ def bearer_user(header: str) -> User:
     """Return the user of an `Authorization: Bearer TOKEN` header, or answer 401."""
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":  # the header is not echoed: it may hold a secret
-        refuse("only bearer tokens are accepted: send 'Authorization: Bearer TOKEN'",
-               "invalid_request")
+        refuse(
+            "only bearer tokens are accepted: send 'Authorization: Bearer TOKEN'", "invalid_request"
+        )
     user = authenticate(state().users, token.strip()) if token.strip() else None
     if user is None:
         refuse("invalid bearer token", "invalid_token")
@@ -61,8 +62,11 @@ def current_viewer() -> Viewer:
     """Return the viewer of this request (anonymous when nobody is signed in)."""
     if "viewer" not in g:
         user = current_user()
-        g.viewer = ANONYMOUS if user is None else kept_today(
-            user, "viewer", None, lambda: viewer_of(state().store, user))
+        g.viewer = (
+            ANONYMOUS
+            if user is None
+            else kept_today(user, "viewer", None, lambda: viewer_of(state().store, user))
+        )
     return g.viewer
 
 
@@ -70,8 +74,9 @@ def current_dataset() -> Dataset:
     """Return the dataset of this request's viewer: every surface answers from it."""
     if "dataset" not in g:
         viewer = current_viewer()
-        g.dataset = kept_today(viewer, "dataset", None,
-                               lambda: viewer_dataset(state().store, viewer))
+        g.dataset = kept_today(
+            viewer, "dataset", None, lambda: viewer_dataset(state().store, viewer)
+        )
     return g.dataset
 
 
@@ -80,8 +85,9 @@ def current_graphs() -> tuple[str, ...]:
     if "dataset" in g:
         return g.dataset.named
     viewer = current_viewer()
-    return kept_today(viewer, "graphs", None,
-                      lambda: tuple(sorted(visible_graphs(state().store, viewer))))
+    return kept_today(
+        viewer, "graphs", None, lambda: tuple(sorted(visible_graphs(state().store, viewer)))
+    )
 
 
 def forget_dataset() -> None:

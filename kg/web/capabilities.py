@@ -59,12 +59,32 @@ SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?text) AS ?matche
   OPTIONAL { ?s a ?t FILTER(?t NOT IN (owl:NamedIndividual, rdfs:Resource)) }
 } GROUP BY ?s ORDER BY ?label LIMIT 200
 """
-ORDER = ("label", "identifier", "description", "providedBy", "contributingNation", "operator",
-         "kind", "missionArea", "orbitRegime", "status", "statusAsOf", "hostedOn",
-         "exerciseData", "hasMarking", "source", "type")
+ORDER = (
+    "label",
+    "identifier",
+    "description",
+    "providedBy",
+    "contributingNation",
+    "operator",
+    "kind",
+    "missionArea",
+    "orbitRegime",
+    "status",
+    "statusAsOf",
+    "hostedOn",
+    "exerciseData",
+    "hasMarking",
+    "source",
+    "type",
+)
 SHOWN_APART = {"produces", "consumes", "hasInterface"}
-FACETS = (("mission_area", "Mission area"), ("partner", "Partner"), ("orbit", "Orbit regime"),
-          ("status", "Status"), ("kind", "Kind"))
+FACETS = (
+    ("mission_area", "Mission area"),
+    ("partner", "Partner"),
+    ("orbit", "Orbit regime"),
+    ("status", "Status"),
+    ("kind", "Kind"),
+)
 
 
 def capability(value: str) -> dict | None:
@@ -77,23 +97,36 @@ def capability(value: str) -> dict | None:
     for f in facts:
         if local(f["p"]) in SHOWN_APART:
             continue
-        field = fields.setdefault(f["p"], {"iri": f["p"], "label": f.get("plabel", local(f["p"])),
-                                           "values": []})
-        field["values"].append({"iri": f["o"] if _is_iri(f["o"]) else None,
-                                "value": f["o"], "label": f.get("olabel"),
-                                "changed": versions.get(f["g"], {}).get("time", "")[:10]})
+        field = fields.setdefault(
+            f["p"], {"iri": f["p"], "label": f.get("plabel", local(f["p"])), "values": []}
+        )
+        field["values"].append(
+            {
+                "iri": f["o"] if _is_iri(f["o"]) else None,
+                "value": f["o"],
+                "label": f.get("olabel"),
+                "changed": versions.get(f["g"], {}).get("time", "")[:10],
+            }
+        )
     marking = select(MARKING, _cap=iri(value))
     for f in fields.values():
         if local(f["iri"]) == "hasMarking" and marking:
             f["values"][0]["label"] = marking[0]["text"]
-    label = next((v["value"] for f in fields.values() if local(f["iri"]) == "label"
-                  for v in f["values"]), local(value))
+    label = next(
+        (v["value"] for f in fields.values() if local(f["iri"]) == "label" for v in f["values"]),
+        local(value),
+    )
     ordered = sorted(fields.values(), key=lambda f: _position(local(f["iri"])))
-    return {"iri": value, "label": label, "fields": ordered,
-            "interfaces": select(INTERFACES, _cap=iri(value)),
-            "marking": {"text": marking[0]["text"], "rank": int(marking[0].get("rank", 0))}
-            if marking else {"text": "UNMARKED", "rank": 0},
-            "provenance": sorted(versions.values(), key=lambda v: v["time"])}
+    return {
+        "iri": value,
+        "label": label,
+        "fields": ordered,
+        "interfaces": select(INTERFACES, _cap=iri(value)),
+        "marking": {"text": marking[0]["text"], "rank": int(marking[0].get("rank", 0))}
+        if marking
+        else {"text": "UNMARKED", "rank": 0},
+        "provenance": sorted(versions.values(), key=lambda v: v["time"]),
+    }
 
 
 def _position(name: str) -> int:
@@ -133,8 +166,9 @@ def _capability_rows() -> list[dict]:
     for row in rows:
         row["exercise"] = row.get("exercise") == "true"
         row["mission_area"] = sorted({a["ma"] for a in areas.get(row["cap"], [])})
-        row["labels"] = {a["ma"]: f"{a['notation']} {a['label']}"
-                         for a in areas.get(row["cap"], [])}
+        row["labels"] = {
+            a["ma"]: f"{a['notation']} {a['label']}" for a in areas.get(row["cap"], [])
+        }
     return rows
 
 
@@ -146,13 +180,24 @@ def facet_counts(rows: list[dict]) -> list[dict]:
         for row in rows:
             values = row[name] if name == "mission_area" else [row.get(name)]
             for value in filter(None, values):
-                label = row["labels"][value] if name == "mission_area" else row.get(
-                    {"partner": "plabel", "orbit": "olabel", "status": "slabel",
-                     "kind": "klabel"}[name], value)
+                label = (
+                    row["labels"][value]
+                    if name == "mission_area"
+                    else row.get(
+                        {
+                            "partner": "plabel",
+                            "orbit": "olabel",
+                            "status": "slabel",
+                            "kind": "klabel",
+                        }[name],
+                        value,
+                    )
+                )
                 counts.setdefault(value, [label, 0])[1] += 1
         values = [{"iri": k, "label": lab, "count": n} for k, (lab, n) in counts.items()]
-        facets.append({"name": name, "title": title,
-                       "values": sorted(values, key=lambda v: v["label"])})
+        facets.append(
+            {"name": name, "title": title, "values": sorted(values, key=lambda v: v["label"])}
+        )
     return facets
 
 
@@ -167,6 +212,7 @@ def matches(row: dict, chosen: dict[str, str]) -> bool:
 
 def browse(chosen: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Return the capabilities with every chosen facet value, and the facet counts among them."""
+
     def compute() -> tuple[list[dict], list[dict]]:
         rows = [r for r in capability_rows() if matches(r, chosen)]
         return rows, facet_counts(rows)
@@ -181,8 +227,9 @@ def capabilities():
     rows, facets = browse(chosen)
     page, paging = paged(rows)
     shown = [{k: v for k, v in row.items() if k != "labels"} for row in page]
-    return answer("capabilities.html", chosen=chosen, capabilities=shown, facets=facets,
-                  paging=paging)
+    return answer(
+        "capabilities.html", chosen=chosen, capabilities=shown, facets=facets, paging=paging
+    )
 
 
 @api_route(bp, "/search", "/api/search")

@@ -35,8 +35,9 @@ class SessionCookies(SecureCookieSessionInterface):
 
 def protect(app: Flask, secure_cookies: str = "auto") -> None:
     """Give `app` CSRF tokens, safe session cookies and the cross-site origin check."""
-    app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
-                      WTF_CSRF_TIME_LIMIT=None)  # a token lives as long as its session
+    app.config.update(
+        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, WTF_CSRF_TIME_LIMIT=None
+    )  # a token lives as long as its session
     app.session_interface = SessionCookies(secure_cookies)
     csrf = CSRFProtect(app)
     for rule in app.url_map.iter_rules():

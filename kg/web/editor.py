@@ -24,26 +24,48 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 EXAMPLES = (
-    ("capabilities-by-partner", "Capabilities per providing partner", PREFIX_LINES + """
+    (
+        "capabilities-by-partner",
+        "Capabilities per providing partner",
+        PREFIX_LINES
+        + """
 SELECT ?partner ?name (COUNT(?cap) AS ?capabilities) WHERE {
   ?cap a csig:Capability ; csig:providedBy ?partner .
   ?partner rdfs:label ?name .
-} GROUP BY ?partner ?name ORDER BY DESC(?capabilities)"""),
-    ("standards-in-use", "Standards used by capability interfaces", PREFIX_LINES + """
+} GROUP BY ?partner ?name ORDER BY DESC(?capabilities)""",
+    ),
+    (
+        "standards-in-use",
+        "Standards used by capability interfaces",
+        PREFIX_LINES
+        + """
 SELECT ?standard ?name (COUNT(DISTINCT ?cap) AS ?capabilities) WHERE {
   ?cap csig:produces|csig:consumes ?iface . ?iface csig:standard ?standard .
   ?standard rdfs:label ?name .
-} GROUP BY ?standard ?name ORDER BY DESC(?capabilities) ?name"""),
-    ("mission-areas", "Top-level mission areas", PREFIX_LINES + """
+} GROUP BY ?standard ?name ORDER BY DESC(?capabilities) ?name""",
+    ),
+    (
+        "mission-areas",
+        "Top-level mission areas",
+        PREFIX_LINES
+        + """
 SELECT ?notation ?label WHERE {
   ?area skos:topConceptOf <https://w3id.org/csig/missionarea/scheme> ;
         skos:notation ?notation ; skos:prefLabel ?label .
-} ORDER BY ?notation"""),
-    ("graphs", "The named graphs you can see", """SELECT ?g (COUNT(*) AS ?triples) WHERE {
+} ORDER BY ?notation""",
+    ),
+    (
+        "graphs",
+        "The named graphs you can see",
+        """SELECT ?g (COUNT(*) AS ?triples) WHERE {
   GRAPH ?g { ?s ?p ?o }
-} GROUP BY ?g ORDER BY ?g"""),
-    ("describe-capability", "Describe one capability (a graph result)",
-     "DESCRIBE <https://w3id.org/csig/id/capability/gps>"),
+} GROUP BY ?g ORDER BY ?g""",
+    ),
+    (
+        "describe-capability",
+        "Describe one capability (a graph result)",
+        "DESCRIBE <https://w3id.org/csig/id/capability/gps>",
+    ),
 )
 
 
@@ -52,8 +74,14 @@ def catalogue_examples() -> list[dict]:
     examples = []
     for path in sorted(QUERIES.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        summary = next((line.split(":", 1)[1].strip() for line in text.splitlines()
-                        if line.startswith("#+ summary:")), path.stem)
+        summary = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in text.splitlines()
+                if line.startswith("#+ summary:")
+            ),
+            path.stem,
+        )
         examples.append({"name": path.stem, "title": summary, "query": text, "group": "report"})
     return examples
 
@@ -77,11 +105,14 @@ def table(result: QueryResult) -> dict:
         return {"form": "ask", "boolean": result.boolean}
     if result.form == "graph":
         rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in result.triples]
-        return {"form": "graph", "head": ["subject", "predicate", "object"], "rows": rows,
-                "truncated": result.truncated}
+        return {
+            "form": "graph",
+            "head": ["subject", "predicate", "object"],
+            "rows": rows,
+            "truncated": result.truncated,
+        }
     rows = [[cell(row.get(v)) for v in result.variables] for row in result.rows]
-    return {"form": "select", "head": result.variables, "rows": rows,
-            "truncated": result.truncated}
+    return {"form": "select", "head": result.variables, "rows": rows, "truncated": result.truncated}
 
 
 @bp.route("/query", methods=["GET", "POST"])

@@ -19,22 +19,44 @@ from kg.worker import QueryTimeout
 bp = Blueprint("endpoint", __name__)
 
 RESULT_TYPES = {
-    "application/sparql-results+json": to_json, "application/sparql-results+xml": to_xml,
-    "text/csv": to_csv, "text/tab-separated-values": to_tsv,
-    "application/json": to_json, "application/xml": to_xml, "text/xml": to_xml,
+    "application/sparql-results+json": to_json,
+    "application/sparql-results+xml": to_xml,
+    "text/csv": to_csv,
+    "text/tab-separated-values": to_tsv,
+    "application/json": to_json,
+    "application/xml": to_xml,
+    "text/xml": to_xml,
 }
-GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
-               "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
-               "text/plain": "ntriples", "application/x-turtle": "turtle"}
-FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-           "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-           "ttl": "text/turtle", "ntriples": "application/n-triples",
-           "nt": "application/n-triples", "jsonld": "application/ld+json",
-           "rdfxml": "application/rdf+xml"}
-EXTENSIONS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-              "text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
-              "application/n-triples": "nt", "application/ld+json": "jsonld",
-              "application/rdf+xml": "rdf"}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "text/plain": "ntriples",
+    "application/x-turtle": "turtle",
+}
+FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+EXTENSIONS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
 
 KEPT_ROWS = 1000  # answers up to this many rows or triples are kept for the next asker
 # answers that may change between two runs on the same data are never kept; `\u` escapes
@@ -66,14 +88,18 @@ def params() -> tuple[str, list[str], list[str]]:
         elif kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
             texts = form.getlist("query") + texts
         else:
-            raise ProtocolError(f"unsupported request type {kind or '(none)'}: send "
-                                "application/sparql-query or a form with query=")
+            raise ProtocolError(
+                f"unsupported request type {kind or '(none)'}: send "
+                "application/sparql-query or a form with query="
+            )
     if len(texts) > 1:
         raise ProtocolError(f"one query per request: this request has {len(texts)}")
     defaults = request.args.getlist("default-graph-uri") + (
-        form.getlist("default-graph-uri") if form else [])
+        form.getlist("default-graph-uri") if form else []
+    )
     named = request.args.getlist("named-graph-uri") + (
-        form.getlist("named-graph-uri") if form else [])
+        form.getlist("named-graph-uri") if form else []
+    )
     return (texts[0] if texts else ""), defaults, named
 
 
@@ -127,8 +153,13 @@ def answer(text: str, dataset: Dataset | None) -> QueryResult:
     if VOLATILE.search(text):
         return run()
     cap = state().settings["row_cap"]  # the answer depends on the cap it was cut at
-    return kept_today(dataset, "sparql", (text, cap, honour_from), run,
-                      keep=lambda r: len(r.triples if r.form == "graph" else r.rows) <= KEPT_ROWS)
+    return kept_today(
+        dataset,
+        "sparql",
+        (text, cap, honour_from),
+        run,
+        keep=lambda r: len(r.triples if r.form == "graph" else r.rows) <= KEPT_ROWS,
+    )
 
 
 def media_for(result: QueryResult) -> str | None:
@@ -184,11 +215,17 @@ def sparql():
         return plain(503, str(err))
     media = media_for(result)
     if media is None:
-        return plain(406, "not acceptable: results are available as " +
-                     ", ".join(GRAPH_TYPES if result.form == "graph" else RESULT_TYPES))
+        return plain(
+            406,
+            "not acceptable: results are available as "
+            + ", ".join(GRAPH_TYPES if result.form == "graph" else RESULT_TYPES),
+        )
     response = serialise(result, media)
     for graph in where_kept(text):  # `GRAPH <…/partner/P>` names no graph: say where P's is
-        response.headers.add("Link", f'</graphs?graph={graph}>; rel="alternate"; '
-                             f'title="{graph} is kept in one graph per marking: '
-                             f'FROM NAMED <{graph}> with GRAPH ?g reads them"')
+        response.headers.add(
+            "Link",
+            f'</graphs?graph={graph}>; rel="alternate"; '
+            f'title="{graph} is kept in one graph per marking: '
+            f'FROM NAMED <{graph}> with GRAPH ?g reads them"',
+        )
     return response

@@ -27,8 +27,7 @@ def wants_html() -> bool:
 def answer(status: int, title: str, message: str):
     """Return an error answer in the form the client wants."""
     if wants_html():
-        return render_template("error.html", status=status, title=title,
-                               message=message), status
+        return render_template("error.html", status=status, title=title, message=message), status
     response = jsonify({"status": status, "error": title, "message": message})
     response.status_code = status
     return response
@@ -41,8 +40,7 @@ REFUSALS = {401: "unauthenticated", 403: "forbidden", 412: "precondition", 413: 
 def csrf_error(err: CSRFError):
     """Answer a form post without a valid CSRF token with 400; the refusal is audited."""
     audit("deny", "csrf", detail=f"{request.method} {request.path}: {err.description}")
-    return answer(400, "Bad request", f"{err.description} Reload the page and send the form "
-                  "again.")
+    return answer(400, "Bad request", f"{err.description} Reload the page and send the form again.")
 
 
 @bp.app_errorhandler(Busy)
@@ -63,8 +61,12 @@ def user_error(err: KGError):
 def http_error(err: HTTPException):
     """Answer an HTTP error with its description; refused access is audited."""
     if err.code in REFUSALS:
-        audit("deny", REFUSALS[err.code], request.args.get("graph", ""),
-              detail=f"{request.method} {request.path}: {err.description}")
+        audit(
+            "deny",
+            REFUSALS[err.code],
+            request.args.get("graph", ""),
+            detail=f"{request.method} {request.path}: {err.description}",
+        )
     response = make_response(answer(err.code or 500, err.name, err.description or err.name))
     for name, value in err.get_headers():
         if name.lower() != "content-type":

@@ -48,8 +48,9 @@ class Slots:
         self._enter(viewer, deadline)
         try:
             if not self.workers.acquire(timeout=timeout):
-                raise QueryTimeout("every query worker stayed busy for the whole time limit; "
-                                   "try again")
+                raise QueryTimeout(
+                    "every query worker stayed busy for the whole time limit; try again"
+                )
             try:
                 yield
             finally:
@@ -62,8 +63,11 @@ class Slots:
             mine = self._running.setdefault(viewer, [])
             if len(mine) >= self.per_viewer:
                 wait = max(1, math.ceil(min(mine) - time.monotonic()))
-                raise Busy(f"you have {len(mine)} queries running, the most allowed at once; "
-                           f"retry in {wait} s", wait)
+                raise Busy(
+                    f"you have {len(mine)} queries running, the most allowed at once; "
+                    f"retry in {wait} s",
+                    wait,
+                )
             mine.append(deadline)
 
     def _leave(self, viewer: str, deadline: float) -> None:
@@ -79,8 +83,10 @@ def slots() -> Slots:
     found = current_app.extensions.get(EXTENSION)
     if found is None:
         settings = current_app.extensions["kg"].settings
-        found = current_app.extensions.setdefault(EXTENSION, Slots(
-            int(settings.number("query_slots")), int(settings.number("query_workers"))))
+        found = current_app.extensions.setdefault(
+            EXTENSION,
+            Slots(int(settings.number("query_slots")), int(settings.number("query_workers"))),
+        )
     return found
 
 

@@ -29,8 +29,11 @@ SERIALISATIONS = {
 def requested_partner() -> str:
     """Return the partner code named by `?graph=`, or answer 400."""
     if "default" in request.args:
-        abort(400, description="the default graph is not writable here; name a partner "
-                               f"graph: ?graph={PARTNER_GRAPH}CODE")
+        abort(
+            400,
+            description="the default graph is not writable here; name a partner "
+            f"graph: ?graph={PARTNER_GRAPH}CODE",
+        )
     iri = request.args.get("graph", "")
     code = iri.removeprefix(PARTNER_GRAPH).strip("/")
     if not iri.startswith(PARTNER_GRAPH) or not code or "/" in code:
@@ -82,8 +85,11 @@ def check_precondition(partner: str) -> None:
     exists = last_version(state().store, partner) > 0
     if_match = request.headers.get("If-Match")
     if if_match and if_match != "*" and current not in [t.strip() for t in if_match.split(",")]:
-        abort(412, description="the data changed since you read it (ETag mismatch); "
-                               "GET it again and reapply your change")
+        abort(
+            412,
+            description="the data changed since you read it (ETag mismatch); "
+            "GET it again and reapply your change",
+        )
     if if_match == "*" and not exists:
         abort(412, description="If-Match: * but the graph does not exist")
     if request.headers.get("If-None-Match") == "*" and exists:
@@ -98,8 +104,9 @@ def read_body(partner: str):
     except KGError as err:
         abort(415, description=str(err))
     try:
-        return read_bytes(request.get_data(), f"request body ({media})", fmt,
-                          state().context.catalogue)
+        return read_bytes(
+            request.get_data(), f"request body ({media})", fmt, state().context.catalogue
+        )
     except KGError as err:
         abort(400, description=str(err))
 
@@ -120,8 +127,16 @@ def write(partner: str, merge: bool):
         if merge:
             source = merged_source(store, source, partner)
         confirm = confirmed() or bool(request.headers.get("If-Match"))
-        outcome = submit(store, source, state().context, partner, user.name,
-                         "merge" if merge else "replace", confirm, current_dataset)
+        outcome = submit(
+            store,
+            source,
+            state().context,
+            partner,
+            user.name,
+            "merge" if merge else "replace",
+            confirm,
+            current_dataset,
+        )
     if outcome.acceptance is None:
         return answer_outcome(outcome, partner, "submit")
     record(outcome, partner, "submit")
@@ -155,8 +170,12 @@ def delete_graph():
         if not visible_triples(partner):
             abort(404, description="no such graph")
         outcome = withdraw(store, state().context, partner, user.name)
-    audit("withdraw", "accepted", f"{PARTNER_GRAPH}{partner}", outcome.acceptance.version,
-          f"all {len(outcome.withdrawals)} capabilities")
+    audit(
+        "withdraw",
+        "accepted",
+        f"{PARTNER_GRAPH}{partner}",
+        outcome.acceptance.version,
+        f"all {len(outcome.withdrawals)} capabilities",
+    )
     forget_dataset()
     return Response(status=204)
-

@@ -15,15 +15,30 @@ from kg.web.state import state
 
 bp = Blueprint("linked", __name__)
 
-RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "jsonld",
-             "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+}
 OFFERS = ["text/html", "application/json", *RDF_TYPES]
-FORMATS = {"html": "text/html", "json": "application/json", "ttl": "text/turtle",
-           "turtle": "text/turtle", "jsonld": "application/ld+json",
-           "nt": "application/n-triples", "ntriples": "application/n-triples",
-           "rdf": "application/rdf+xml"}
-VIEWS = {"capability/": capabilities.show, "nation/": partners.show, "org/": partners.show,
-         "coalition/": partners.show, "standard/": standards.show}
+FORMATS = {
+    "html": "text/html",
+    "json": "application/json",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
+VIEWS = {
+    "capability/": capabilities.show,
+    "nation/": partners.show,
+    "org/": partners.show,
+    "coalition/": partners.show,
+    "standard/": standards.show,
+}
 DESCRIBE = """
 CONSTRUCT { ?_iri ?p ?o . ?part ?pp ?po } WHERE {
   { ?_iri ?p ?o }
@@ -70,8 +85,9 @@ def resource_page(value: str):
     """Answer the generic page of a resource: its statements, both ways."""
     out = select(OUT, _iri=iri(value))
     label = next((r["o"] for r in out if local(r["p"]) in ("label", "prefLabel")), local(value))
-    return answer("resource.html", iri=value, label=label, outgoing=out,
-                  incoming=select(IN, _iri=iri(value)))
+    return answer(
+        "resource.html", iri=value, label=label, outgoing=out, incoming=select(IN, _iri=iri(value))
+    )
 
 
 def dereference(value: str):
@@ -84,9 +100,16 @@ def dereference(value: str):
     if media in RDF_TYPES:
         return describe(value, media)
     rest = value.removeprefix(ID)
-    view = next((v for prefix, v in VIEWS.items()
-                 if value.startswith(ID) and rest.startswith(prefix)
-                 and "/" not in rest.removeprefix(prefix)), None)
+    view = next(
+        (
+            v
+            for prefix, v in VIEWS.items()
+            if value.startswith(ID)
+            and rest.startswith(prefix)
+            and "/" not in rest.removeprefix(prefix)
+        ),
+        None,
+    )
     return view(value) if view else resource_page(value)
 
 

@@ -29,9 +29,13 @@ def as_data(kind: str, matrix: mx.Matrix) -> dict:
     """Return a matrix as plain data: its JSON rendering plus the largest count."""
     data = json.loads(mx.render(matrix, "json"))
     numbers = [c for row in matrix.rows for c in row if isinstance(c, int)]
-    return dict(data, kind=kind, max=max(numbers, default=0),
-                totals=[sum(c for c in row if isinstance(c, int)) for row in matrix.rows],
-                gaps=sum(1 for row in matrix.rows if row[-1] == "GAP"))
+    return dict(
+        data,
+        kind=kind,
+        max=max(numbers, default=0),
+        totals=[sum(c for c in row if isinstance(c, int)) for row in matrix.rows],
+        gaps=sum(1 for row in matrix.rows if row[-1] == "GAP"),
+    )
 
 
 @api_route(bp, "/matrices", "/api/matrices")
@@ -48,6 +52,9 @@ def matrix(matrix: str):
         abort(404, description=f"no matrix {kind!r}; there are {', '.join(KINDS)}")
     table = build(kind)
     if request.args.get("format") == "csv":
-        return Response(mx.render(table, "csv"), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{kind}-matrix.csv"'})
+        return Response(
+            mx.render(table, "csv"),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{kind}-matrix.csv"'},
+        )
     return answer("matrices.html", **{kind: as_data(kind, table)})

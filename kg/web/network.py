@@ -26,13 +26,15 @@ def spring(graph: nx.Graph, rounds: int = 300) -> dict[str, list[float]]:
     """Return a force-directed layout of a connected graph, starting from a circle (no numpy)."""
     nodes = sorted(graph)
     n = len(nodes)
-    pos = {v: [math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)]
-           for i, v in enumerate(nodes)}
+    pos = {
+        v: [math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)]
+        for i, v in enumerate(nodes)
+    }
     k = 1.6 / math.sqrt(n)
     for step in range(rounds):
         move = {v: [0.0, 0.0] for v in nodes}
         for i, a in enumerate(nodes):
-            for b in nodes[i + 1:]:
+            for b in nodes[i + 1 :]:
                 dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
                 d = max(math.hypot(dx, dy), 1e-3)
                 force = k * k / d - (d * d / k if graph.has_edge(a, b) else 0)
@@ -52,16 +54,21 @@ def fit(pos: dict, box: tuple[float, float, float, float]) -> dict[str, tuple[fl
     left, top, right, bottom = box
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
-    return {v: (round(left + ((x - min(xs)) / span_x if span_x else 0.5) * (right - left), 1),
-                round(top + ((y - min(ys)) / span_y if span_y else 0.5) * (bottom - top), 1))
-            for v, (x, y) in pos.items()}
+    return {
+        v: (
+            round(left + ((x - min(xs)) / span_x if span_x else 0.5) * (right - left), 1),
+            round(top + ((y - min(ys)) / span_y if span_y else 0.5) * (bottom - top), 1),
+        )
+        for v, (x, y) in pos.items()
+    }
 
 
 def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """Return deterministic SVG coordinates: the largest island in the main area, the other
     islands stacked in a column on the right."""
-    islands = sorted((sorted(c) for c in nx.connected_components(graph)),
-                     key=lambda c: (-len(c), c))
+    islands = sorted(
+        (sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c)
+    )
     if not islands:
         return {}
     side = WIDTH - MARGIN - 90 if len(islands) > 1 else WIDTH - MARGIN
@@ -84,18 +91,35 @@ def drawing(model: Model, data_type: str | None) -> dict:
     found = analyse(model, data_type)
     island = {code: i for i, members in enumerate(found.islands) for code in members}
     bridges = {tuple(b) for b in found.bridges}
-    nodes = [{"iri": p, "code": short(p), "x": pos[p][0], "y": pos[p][1],
-              "island": island[short(p)], "cut": short(p) in found.articulation_points,
-              "degree": graph.degree(p)} for p in sorted(graph)]
+    nodes = [
+        {
+            "iri": p,
+            "code": short(p),
+            "x": pos[p][0],
+            "y": pos[p][1],
+            "island": island[short(p)],
+            "cut": short(p) in found.articulation_points,
+            "degree": graph.degree(p),
+        }
+        for p in sorted(graph)
+    ]
     edges = []
     for a, b, attrs in sorted(graph.edges(data=True)):
         pair = tuple(sorted((short(a), short(b))))
-        edges.append({"a": pair[0], "b": pair[1], "x1": pos[a][0], "y1": pos[a][1],
-                      "x2": pos[b][0], "y2": pos[b][1], "bridge": pair in bridges,
-                      "exact": sorted(map(short, attrs["exact"])),
-                      "family": sorted(map(short, attrs["family"]))})
-    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges,
-            "findings": found}
+        edges.append(
+            {
+                "a": pair[0],
+                "b": pair[1],
+                "x1": pos[a][0],
+                "y1": pos[a][1],
+                "x2": pos[b][0],
+                "y2": pos[b][1],
+                "bridge": pair in bridges,
+                "exact": sorted(map(short, attrs["exact"])),
+                "family": sorted(map(short, attrs["family"])),
+            }
+        )
+    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges, "findings": found}
 
 
 def level_grid(model: Model) -> dict:
@@ -104,21 +128,37 @@ def level_grid(model: Model) -> dict:
     codes = sorted({code for lv in pairs for code in (lv.a, lv.b)})
     cell = {}
     for lv in pairs:
-        cell[lv.a, lv.b] = cell[lv.b, lv.a] = {"level": lv.level, "name": lv.name,
-                                               "facts": list(lv.facts)}
+        cell[lv.a, lv.b] = cell[lv.b, lv.a] = {
+            "level": lv.level,
+            "name": lv.name,
+            "facts": list(lv.facts),
+        }
     counts = {name: 0 for name in NAMES}
     for lv in pairs:
         counts[lv.name] += 1
-    return {"partners": codes, "names": list(NAMES), "counts": counts,
-            "rows": [[cell.get((a, b)) for b in codes] for a in codes]}
+    return {
+        "partners": codes,
+        "names": list(NAMES),
+        "counts": counts,
+        "rows": [[cell.get((a, b)) for b in codes] for a in codes],
+    }
 
 
 def adoptions(model: Model, top: int = 5) -> list[dict]:
     """Return the recommender's top adoptions with the gaps each closes."""
-    return [{"partner": short(a.partner), "partner_iri": a.partner,
-             "standard": short(a.standard), "standard_iri": a.standard,
-             "data_type": short(a.data_type), "gaps_before": a.before, "gaps_after": a.after,
-             "closed": a.closed} for a in recommend(model, top)]
+    return [
+        {
+            "partner": short(a.partner),
+            "partner_iri": a.partner,
+            "standard": short(a.standard),
+            "standard_iri": a.standard,
+            "data_type": short(a.data_type),
+            "gaps_before": a.before,
+            "gaps_after": a.after,
+            "closed": a.closed,
+        }
+        for a in recommend(model, top)
+    ]
 
 
 def data_type_choices(model: Model) -> list[dict]:
@@ -141,16 +181,20 @@ def network_data(dtype: str | None) -> dict:
     model = load_model(state().store, current_dataset())
     choices = data_type_choices(model)
     if dtype:
-        model_dt = replace(model, interfaces=[i for i in model.interfaces
-                                              if i.data_type == dtype])
+        model_dt = replace(model, interfaces=[i for i in model.interfaces if i.data_type == dtype])
     else:
         model_dt = model
     drawn = drawing(model, dtype)
     found = drawn.pop("findings")
-    return dict(data_type=short(dtype) if dtype else None,
-                data_types=choices, drawing=drawn, islands=found.islands,
-                bridges=[list(b) for b in found.bridges],
-                articulation_points=found.articulation_points,
-                version_mismatch_links=[list(v) for v in found.version_mismatch_links],
-                standards=found.standards[:10], adoptions=adoptions(model_dt),
-                levels=level_grid(model_dt))
+    return dict(
+        data_type=short(dtype) if dtype else None,
+        data_types=choices,
+        drawing=drawn,
+        islands=found.islands,
+        bridges=[list(b) for b in found.bridges],
+        articulation_points=found.articulation_points,
+        version_mismatch_links=[list(v) for v in found.version_mismatch_links],
+        standards=found.standards[:10],
+        adoptions=adoptions(model_dt),
+        levels=level_grid(model_dt),
+    )

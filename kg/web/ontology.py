@@ -48,8 +48,9 @@ def properties() -> list[dict]:
     """Return the ontology's properties, merging rows that differ only in domain or range."""
     merged: dict[str, dict] = {}
     for row in select(PROPERTIES):
-        entry = merged.setdefault(row["p"], dict(row, kind=local(row["kind"]), domains=[],
-                                                 ranges=[]))
+        entry = merged.setdefault(
+            row["p"], dict(row, kind=local(row["kind"]), domains=[], ranges=[])
+        )
         for name, key in (("domain", "domains"), ("range", "ranges")):
             if row.get(name) and row[name] not in entry[key]:
                 entry[key].append(row[name])

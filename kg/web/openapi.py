@@ -13,41 +13,76 @@ ROUTES = (
     ("/api/stats", "Counts of what the viewer's dataset holds", (), ()),
     ("/api/coverage", "Capabilities per partner and top-level mission area", (), ()),
     ("/api/partners", "Partners grouped by kind, with capability counts", (), ()),
-    ("/api/partners/{kind_}/{key}", "One partner: capabilities, memberships, submission history",
-     ("kind_", "key"), ()),
-    ("/api/capabilities", "Capabilities with facet counts",
-     (), ("mission_area", "partner", "orbit", "status", "kind", ("page", "page"))),
-    ("/api/capabilities/{slug}", "One capability: fields, interfaces, marking, provenance",
-     ("slug",), ()),
+    (
+        "/api/partners/{kind_}/{key}",
+        "One partner: capabilities, memberships, submission history",
+        ("kind_", "key"),
+        (),
+    ),
+    (
+        "/api/capabilities",
+        "Capabilities with facet counts",
+        (),
+        ("mission_area", "partner", "orbit", "status", "kind", ("page", "page")),
+    ),
+    (
+        "/api/capabilities/{slug}",
+        "One capability: fields, interfaces, marking, provenance",
+        ("slug",),
+        (),
+    ),
     ("/api/mission-areas", "Mission areas as a tree with coverage counts", (), ()),
-    ("/api/standards", "The standards catalogue, searchable and filtered",
-     (), ("q", "datatype", "body", "lifecycle", ("page", "page"))),
+    (
+        "/api/standards",
+        "The standards catalogue, searchable and filtered",
+        (),
+        ("q", "datatype", "body", "lifecycle", ("page", "page")),
+    ),
     ("/api/standards/{key}", "One standard: lineage and the capabilities using it", ("key",), ()),
     ("/api/strategy", "Goals, lines of effort, activities, risks and mitigations", (), ()),
     ("/api/ontology", "Classes, properties and concept schemes", (), ()),
     ("/api/search", "Resources whose label, notation or identifier contains q", (), ("q",)),
     ("/api/reports", "The named gap reports with their severity and parameters", (), ()),
-    ("/api/gaps", "The whole gap report: every named report, network findings, adoptions",
-     (), (("partner", "partner"), ("coalition", "coalition"), ("mission_area", "mission-area"),
-          ("data_type", "data-type"), ("top", "top"))),
+    (
+        "/api/gaps",
+        "The whole gap report: every named report, network findings, adoptions",
+        (),
+        (
+            ("partner", "partner"),
+            ("coalition", "coalition"),
+            ("mission_area", "mission-area"),
+            ("data_type", "data-type"),
+            ("top", "top"),
+        ),
+    ),
     ("/api/findings", "The dashboard's top findings by severity", (), ()),
     ("/api/matrices", "The coverage and information exchange matrices", (), ()),
-    ("/api/matrices/coverage", "Capabilities per partner and top-level mission area (CV-6-like)",
-     (), ()),
-    ("/api/matrices/exchange", "Producer x consumer x data type: common standard or GAP",
-     (), ()),
-    ("/api/network", "The partner interoperability network, adoptions and levels",
-     (), (("data_type", "data-type"),)),
+    (
+        "/api/matrices/coverage",
+        "Capabilities per partner and top-level mission area (CV-6-like)",
+        (),
+        (),
+    ),
+    ("/api/matrices/exchange", "Producer x consumer x data type: common standard or GAP", (), ()),
+    (
+        "/api/network",
+        "The partner interoperability network, adoptions and levels",
+        (),
+        (("data_type", "data-type"),),
+    ),
 )
 ROUTES += tuple(  # each named report, with its own typed parameters
     (f"/api/reports/{q.name}", q.summary, (), tuple((p.name, p.type) for p in q.params.values()))
-    for q in load_catalogue().values())
+    for q in load_catalogue().values()
+)
 KINDS = {"kind_": ["nation", "org", "coalition"]}
 CODE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}
-TYPES = {"integer": {"type": "integer", "minimum": 0, "maximum": 100000},
-         "top": {"type": "integer", "minimum": 0, "maximum": 20},
-         "page": {"type": "integer", "minimum": 1},
-         "date": {"type": "string", "format": "date"}}
+TYPES = {
+    "integer": {"type": "integer", "minimum": 0, "maximum": 100000},
+    "top": {"type": "integer", "minimum": 0, "maximum": 20},
+    "page": {"type": "integer", "minimum": 1},
+    "date": {"type": "string", "format": "date"},
+}
 
 
 def parameter(name: str, where: str, kind: str | None = None) -> dict:
@@ -60,27 +95,41 @@ def parameter(name: str, where: str, kind: str | None = None) -> dict:
 
 def operation(summary: str, path_params: tuple, query_params: tuple) -> dict:
     """Return the OpenAPI description of one GET operation answering JSON."""
-    responses = {"200": {"description": summary,
-                         "content": {"application/json": {"schema": {"type": "object"}}}},
-                 "401": {"description": "Invalid bearer token"}}
+    responses = {
+        "200": {
+            "description": summary,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "401": {"description": "Invalid bearer token"},
+    }
     if path_params or any(isinstance(q, tuple) for q in query_params):
         responses["404"] = {"description": "Not found, or not visible to you"}
     if any(isinstance(q, tuple) for q in query_params):
         responses["400"] = {"description": "A malformed parameter value"}
-    return {"get": {"summary": summary, "responses": responses,
-                    "parameters": [parameter(p, "path") for p in path_params]
-                    + [parameter(q[0], "query", q[1]) if isinstance(q, tuple)
-                       else parameter(q, "query") for q in query_params]}}
+    return {
+        "get": {
+            "summary": summary,
+            "responses": responses,
+            "parameters": [parameter(p, "path") for p in path_params]
+            + [
+                parameter(q[0], "query", q[1]) if isinstance(q, tuple) else parameter(q, "query")
+                for q in query_params
+            ],
+        }
+    }
 
 
 def document() -> dict:
     """Return the OpenAPI 3.0 document describing /api."""
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Coalition space interoperability graph API", "version": "1.0.0",
-                 "description": "JSON twins of the explorer's pages. Every answer comes from "
-                                "the caller's viewer dataset; send 'Authorization: Bearer "
-                                "TOKEN' to see what is releasable to you."},
+        "info": {
+            "title": "Coalition space interoperability graph API",
+            "version": "1.0.0",
+            "description": "JSON twins of the explorer's pages. Every answer comes from "
+            "the caller's viewer dataset; send 'Authorization: Bearer "
+            "TOKEN' to see what is releasable to you.",
+        },
         "paths": {path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{}, {"bearer": []}],

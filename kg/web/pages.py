@@ -16,8 +16,7 @@ from kg.web.state import state
 
 bp = Blueprint("pages", __name__)
 PREFIXES = sparql_prefixes()
-RANK_CLASSES = {0: "unclassified", 1: "restricted", 2: "confidential", 3: "secret",
-                4: "top-secret"}
+RANK_CLASSES = {0: "unclassified", 1: "restricted", 2: "confidential", 3: "secret", 4: "top-secret"}
 PAGE_SIZE = 100  # rows per page of a long list, in HTML and in JSON
 
 COVERAGE = """
@@ -52,8 +51,10 @@ def answer(template: str, **data):
 
 def select(sparql: str, **bindings) -> list[dict[str, str]]:
     """Run a SELECT on the viewer's dataset; return rows of plain string values."""
-    terms = {k: v if isinstance(v, ox.NamedNode | ox.Literal) else ox.Literal(str(v))
-             for k, v in bindings.items()}
+    terms = {
+        k: v if isinstance(v, ox.NamedNode | ox.Literal) else ox.Literal(str(v))
+        for k, v in bindings.items()
+    }
     rows = state().store.select(PREFIXES + sparql, current_dataset(), terms)
     return [{k: v.value for k, v in row.items()} for row in rows]
 
@@ -75,10 +76,16 @@ def paged(rows: list) -> tuple[list, dict]:
         return request.path + "?" + urlencode({**args, "page": number})
 
     start = (page - 1) * PAGE_SIZE
-    return rows[start:start + PAGE_SIZE], {
-        "page": page, "pages": pages, "per_page": PAGE_SIZE, "total": len(rows),
-        "first": start + 1 if rows else 0, "last": min(start + PAGE_SIZE, len(rows)),
-        "previous": link(page - 1), "next": link(page + 1)}
+    return rows[start : start + PAGE_SIZE], {
+        "page": page,
+        "pages": pages,
+        "per_page": PAGE_SIZE,
+        "total": len(rows),
+        "first": start + 1 if rows else 0,
+        "last": min(start + PAGE_SIZE, len(rows)),
+        "previous": link(page - 1),
+        "next": link(page + 1),
+    }
 
 
 def iri(value: str) -> ox.NamedNode:
@@ -91,10 +98,12 @@ def iri(value: str) -> ox.NamedNode:
 
 def api_route(blueprint: Blueprint, *rules: str) -> Callable:
     """Register a view on a page URL and its /api twin; url_for builds the first rule."""
+
     def register(view: Callable) -> Callable:
         for rule in rules:
             blueprint.add_url_rule(rule, view.__name__, view, methods=["GET"])
         return view
+
     return register
 
 
@@ -183,5 +192,4 @@ def favicon():
     """Serve the icon browsers ask for by default."""
     from flask import current_app, send_from_directory
 
-    return send_from_directory(current_app.static_folder, "favicon.svg",
-                               mimetype="image/svg+xml")
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml")

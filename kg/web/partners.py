@@ -84,9 +84,14 @@ def partner(value: str) -> dict | None:
         cap["exercise"] = cap.get("exercise") == "true"
     memberships = select(MEMBERSHIPS, _p=iri(value))
     code = data.get("notation", value.rsplit("/", 1)[-1])
-    return dict(data, capabilities=caps, memberships=memberships, code=code,
-                submissions=disclosed(code) if code in state().context.catalogue.partners
-                else [], manages=may_manage(current_user(), code))
+    return dict(
+        data,
+        capabilities=caps,
+        memberships=memberships,
+        code=code,
+        submissions=disclosed(code) if code in state().context.catalogue.partners else [],
+        manages=may_manage(current_user(), code),
+    )
 
 
 def show(value: str):

@@ -28,20 +28,27 @@ from kg.web.state import state
 
 bp = Blueprint("reports", __name__)
 
-DOWNLOADS = {"csv": ("text/csv", "csv"), "tsv": ("text/tab-separated-values", "tsv"),
-             "srj": ("application/sparql-results+json", "srj.json")}
+DOWNLOADS = {
+    "csv": ("text/csv", "csv"),
+    "tsv": ("text/tab-separated-values", "tsv"),
+    "srj": ("application/sparql-results+json", "srj.json"),
+}
 FINDINGS_WAIT = 3.0  # seconds the dashboard waits for a gap report that is not at hand
 MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
-CONCEPTS = "SELECT ?value ?label (EXISTS { ?c skos:broader ?b } AS ?narrow) WHERE { " \
+CONCEPTS = (
+    "SELECT ?value ?label (EXISTS { ?c skos:broader ?b } AS ?narrow) WHERE { "
     "?c skos:inScheme ?_scheme ; skos:notation ?value ; skos:prefLabel ?label ."
+)
 NAMED = "SELECT DISTINCT ?iri ?label WHERE { ?iri a ?t ; rdfs:label ?label . VALUES ?t "
 OPTIONS = {  # parameter type -> the choices the viewer's dataset offers
     "mission-area": (CONCEPTS + ENGLISH + "?value", "https://w3id.org/csig/missionarea/scheme"),
     "data-type": (CONCEPTS + ENGLISH + "?value", "https://w3id.org/csig/datatype/scheme"),
-    "partner": (NAMED + "{ csig:Nation csig:Organisation csig:Coalition }" + ENGLISH + "?label",
-                None),
+    "partner": (
+        NAMED + "{ csig:Nation csig:Organisation csig:Coalition }" + ENGLISH + "?label",
+        None,
+    ),
     "coalition": (NAMED + "{ csig:Coalition }" + ENGLISH + "?label", None),
     "standard": (NAMED + "{ csig:DataStandard }" + ENGLISH + "?label", None),
 }
@@ -61,15 +68,24 @@ def options(kind: str) -> list[dict]:
 
 def describe(param: Param) -> dict:
     """Return a parameter as plain data for the form and the JSON twin."""
-    return {"name": param.name, "type": param.type, "default": param.default,
-            "description": param.description}
+    return {
+        "name": param.name,
+        "type": param.type,
+        "default": param.default,
+        "description": param.description,
+    }
 
 
 def entry(query: Query) -> dict:
     """Return a catalogue query's header as plain data."""
-    return {"name": query.name, "summary": query.summary, "description": query.description,
-            "severity": query.severity, "tags": list(query.tags),
-            "params": [describe(p) for p in query.params.values()]}
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "severity": query.severity,
+        "tags": list(query.tags),
+        "params": [describe(p) for p in query.params.values()],
+    }
 
 
 def values_of(params: dict[str, Param]) -> dict[str, str]:
@@ -95,9 +111,13 @@ def check(params: dict[str, Param], values: dict[str, str]) -> None:
 def table(query: Query, result: QueryResult) -> dict:
     """Return result rows as plain values, each with its severity."""
     rows = [{v: plain(row.get(v)) for v in result.variables} for row in result.rows]
-    return {"columns": result.variables, "rows": rows, "count": len(rows),
-            "severities": [row_severity(query, row) for row in result.rows],
-            "truncated": result.truncated}
+    return {
+        "columns": result.variables,
+        "rows": rows,
+        "count": len(rows),
+        "severities": [row_severity(query, row) for row in result.rows],
+        "truncated": result.truncated,
+    }
 
 
 @api_route(bp, "/reports", "/api/reports")
@@ -110,8 +130,11 @@ def download(name: str, result: QueryResult, fmt: str) -> Response:
     """Return a report's results as a file in one of the SPARQL results formats."""
     mimetype, suffix = DOWNLOADS[fmt]
     body = render(result, "json" if fmt == "srj" else fmt)
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{suffix}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+    )
 
 
 @api_route(bp, "/reports/<name>", "/api/reports/<name>")
@@ -124,8 +147,9 @@ def report(name: str):
     check(query.params, values)
 
     def compute() -> tuple[QueryResult, dict]:
-        result = run(state().store, query, current_dataset(), values,
-                     int(state().settings.number("row_cap")))
+        result = run(
+            state().store, query, current_dataset(), values, int(state().settings.number("row_cap"))
+        )
         return result, table(query, result)
 
     result, rows = kept(f"report/{name}", tuple(sorted(values.items())), compute)
@@ -151,8 +175,11 @@ def gap_params() -> dict[str, Param]:
 
 def gap_report(values: dict[str, str], top: int = 5) -> gaps.GapReport:
     """Return the whole gap report on the viewer's dataset, kept until the store changes."""
-    return kept("gaps", (tuple(sorted(values.items())), top),
-                lambda: gaps.report(state().store, current_dataset(), values, top))
+    return kept(
+        "gaps",
+        (tuple(sorted(values.items())), top),
+        lambda: gaps.report(state().store, current_dataset(), values, top),
+    )
 
 
 def top_of_request() -> int:
@@ -176,8 +203,7 @@ def whole():
     if wants_json():
         return answer("gaps.html", **data)
     choices = {p.type: options(p.type) for p in params.values()}
-    return answer("gaps.html", choices=choices, form=[describe(p) for p in params.values()],
-                  **data)
+    return answer("gaps.html", choices=choices, form=[describe(p) for p in params.values()], **data)
 
 
 def top_findings(limit: int = 5) -> dict:
@@ -189,10 +215,16 @@ def top_findings(limit: int = 5) -> dict:
             text = row.get("explanation") or ", ".join(v for v in row.values() if v)
             found[severity].append({"report": sec.name, "text": text})
     found["warning"] += [{"report": "network", "text": t} for t in rep.network_findings()]
-    sections = [{"name": s.name, "summary": s.summary, "severity": s.severity,
-                 "count": len(s.rows)} for s in rep.sections]
-    return {"summary": rep.summary(), "counts": rep.counts(), "sections": sections,
-            "top": {s: interleave(rows)[:limit] for s, rows in found.items()}}
+    sections = [
+        {"name": s.name, "summary": s.summary, "severity": s.severity, "count": len(s.rows)}
+        for s in rep.sections
+    ]
+    return {
+        "summary": rep.summary(),
+        "counts": rep.counts(),
+        "sections": sections,
+        "top": {s: interleave(rows)[:limit] for s, rows in found.items()},
+    }
 
 
 def findings_soon() -> dict | None:
@@ -235,4 +267,3 @@ def api_findings():
     from flask import jsonify
 
     return jsonify(top_findings())
-

@@ -77,8 +77,10 @@ def choices(rows: list[dict], name: str, label: str) -> list[dict]:
         for value, text in values:
             if value:
                 counts.setdefault(value, [text or value, 0])[1] += 1
-    return sorted(({"iri": k, "label": t, "count": n} for k, (t, n) in counts.items()),
-                  key=lambda c: c["label"])
+    return sorted(
+        ({"iri": k, "label": t, "count": n} for k, (t, n) in counts.items()),
+        key=lambda c: c["label"],
+    )
 
 
 def keep(row: dict, q: str, chosen: dict[str, str]) -> bool:
@@ -97,20 +99,32 @@ def standards():
     """Show the standards catalogue with search and filters."""
     q = request.args.get("q", "").strip()
     chosen = {n: request.args[n] for n, _ in FILTERS if request.args.get(n)}
-    rows = kept("standards-found", (q, tuple(sorted(chosen.items()))),
-                lambda: [r for r in catalogue() if keep(r, q, chosen)])
+    rows = kept(
+        "standards-found",
+        (q, tuple(sorted(chosen.items()))),
+        lambda: [r for r in catalogue() if keep(r, q, chosen)],
+    )
     page, paging = paged(rows)
-    return answer("standards.html", q=q, chosen=chosen, filters=filters(), standards=page,
-                  paging=paging)
+    return answer(
+        "standards.html", q=q, chosen=chosen, filters=filters(), standards=page, paging=paging
+    )
 
 
 def filters() -> list[dict]:
     """Return the catalogue's filters, each value with how many standards have it."""
+
     def compute() -> list[dict]:
         rows = catalogue()
-        return [{"name": name, "title": title,
-                 "values": choices(rows, name, {"body": "blabel", "lifecycle": "llabel"}.get(
-                     name, ""))} for name, title in FILTERS]
+        return [
+            {
+                "name": name,
+                "title": title,
+                "values": choices(
+                    rows, name, {"body": "blabel", "lifecycle": "llabel"}.get(name, "")
+                ),
+            }
+            for name, title in FILTERS
+        ]
 
     return kept("standard-filters", None, compute)
 
@@ -121,8 +135,13 @@ def standard(value: str) -> dict | None:
     if not rows:
         return None
     description = select("SELECT ?d WHERE { ?_std dcterms:description ?d }", _std=iri(value))
-    return dict(rows[0], iri=value, description=description[0]["d"] if description else "",
-                chain=select(CHAIN, _std=iri(value)), used_by=select(USERS, _std=iri(value)))
+    return dict(
+        rows[0],
+        iri=value,
+        description=description[0]["d"] if description else "",
+        chain=select(CHAIN, _std=iri(value)),
+        used_by=select(USERS, _std=iri(value)),
+    )
 
 
 def show(value: str):

@@ -34,18 +34,27 @@ class State:
         from kg.sparql import run_query
         from kg.worker import run_limited
 
-        return run_limited(self.store, text, dataset, bindings,
-                           int(self.settings.number("row_cap")),
-                           self.settings.number("query_timeout"),
-                           partial(run_query, honour_from=honour_from))
+        return run_limited(
+            self.store,
+            text,
+            dataset,
+            bindings,
+            int(self.settings.number("row_cap")),
+            self.settings.number("query_timeout"),
+            partial(run_query, honour_from=honour_from),
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> State:
         """Open the store and read the users file named by `settings`."""
         store = open_configured(settings)
         store.clear_staging()  # a write interrupted by a crash left only unused staging graphs
-        return cls(settings, store, load_users(settings.path("users")),
-                   shared_context(str(settings.path("content"))))
+        return cls(
+            settings,
+            store,
+            load_users(settings.path("users")),
+            shared_context(str(settings.path("content"))),
+        )
 
 
 def state() -> State:

@@ -69,5 +69,6 @@ def goals_tree() -> list[dict]:
 @api_route(bp, "/strategy", "/api/strategy")
 def strategy():
     """Show the strategy: ends, ways and means, with risks and mitigations."""
-    return answer("strategy.html", strategies=select(STRATEGIES), goals=goals_tree(),
-                  risks=select(RISKS))
+    return answer(
+        "strategy.html", strategies=select(STRATEGIES), goals=goals_tree(), risks=select(RISKS)
+    )
