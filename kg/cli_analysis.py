@@ -19,6 +19,12 @@ AS_OPTION = click.option(
     show_default=True,
     help="Run as this viewer: public, all, or a user of the users file.",
 )
+CONFIRMED_OPTION = click.option(
+    "--confirmed-only",
+    "confirmed_only",
+    is_flag=True,
+    help="Leave out findings whose confirmed column is false (they rest on assumed interfaces).",
+)
 PARAM_OPTION = click.option(
     "-p",
     "--param",
@@ -54,10 +60,12 @@ def queries() -> None:
     help="Output format.",
 )
 @AS_OPTION
+@CONFIRMED_OPTION
 @handled
-def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
+def query(name: str, params: tuple[str, ...], fmt: str, viewer: str, confirmed_only: bool) -> None:
     """Run the named query NAME on the viewer's dataset, parameters bound as RDF terms."""
     from kg.catalogue import get, parse_params, run
+    from kg.gaps import keep_confirmed
     from kg.results import render
     from kg.users import dataset_for
 
@@ -70,7 +78,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
         int(settings().number("row_cap")),
         query_runner(),
     )
-    click.echo(render(result, fmt))
+    click.echo(render(keep_confirmed(result) if confirmed_only else result, fmt))
 
 
 @main.command()
@@ -92,8 +100,16 @@ def query(name: str, params: tuple[str, ...], fmt: str, viewer: str) -> None:
 @click.option("--top", default=5, show_default=True, help="How many adoptions to recommend.")
 @PARAM_OPTION
 @AS_OPTION
+@CONFIRMED_OPTION
 @handled
-def gaps(fmt: str, as_of: str | None, top: int, params: tuple[str, ...], viewer: str) -> None:
+def gaps(
+    fmt: str,
+    as_of: str | None,
+    top: int,
+    params: tuple[str, ...],
+    viewer: str,
+    confirmed_only: bool,
+) -> None:
     """Print every gap report and the network findings; exit 1 on any violation."""
     from kg.catalogue import parse_params
     from kg.gaps import render, report, store_as_of
@@ -105,7 +121,8 @@ def gaps(fmt: str, as_of: str | None, top: int, params: tuple[str, ...], viewer:
             store = store_as_of(store, dt.date.fromisoformat(as_of))
         except ValueError:
             raise KGError(f"--as-of {as_of!r}: write a date as YYYY-MM-DD") from None
-    rep = report(store, dataset_for(store, settings(), viewer), parse_params(params), top, as_of)
+    dataset = dataset_for(store, settings(), viewer)
+    rep = report(store, dataset, parse_params(params), top, as_of, confirmed_only)
     click.echo(render(rep, fmt))
     sys.exit(1 if rep.counts()["violation"] else 0)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.dataset import Dataset, GraphStore
 from kg.namespaces import sparql_prefixes
-from kg.store import Dataset, Store
 
 STDROLE = "https://w3id.org/csig/standardrole/"
 # Best first: the order in which a comparison in several roles picks its answer.
@@ -159,7 +159,7 @@ class Relations:
         return [standard, *sorted(self.parallel.get(standard, {}))]
 
 
-def load_relations(store: Store, dataset: Dataset | None = None) -> Relations:
+def load_relations(store: GraphStore, dataset: Dataset | None = None) -> Relations:
     """Read roles, families, equivalences and conversions from a dataset."""
     out = Relations()
     for row in store.select(ROLES, dataset):

@@ -19,6 +19,7 @@ from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.results import plain
+from kg.sparql import QueryResult
 from kg.store import Store
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
@@ -28,6 +29,14 @@ VERSIONS = (
 SELECT ?code ?version ?time ?graph WHERE {
   ?s a csig:Submission ; csig:partnerCode ?code ; csig:version ?version ;
      prov:generatedAtTime ?time ; csig:graph ?graph .
+}"""
+)
+INPUTS = (
+    sparql_prefixes(("csig",))
+    + """
+SELECT (COUNT(DISTINCT ?i) AS ?interfaces) (COUNT(DISTINCT ?guess) AS ?assumed) WHERE {
+  ?capability csig:hasInterface|csig:produces|csig:consumes ?i .
+  OPTIONAL { ?i csig:assumed true BIND(?i AS ?guess) }
 }"""
 )
 
@@ -41,6 +50,7 @@ class Section:
     severity: str
     rows: list[dict] = field(default_factory=list)
     severities: list[str] = field(default_factory=list)
+    evidence: str = ""
 
 
 @dataclass
@@ -53,6 +63,8 @@ class GapReport:
     network: NetworkFindings | None = None
     adoptions: list[Adoption] = field(default_factory=list)
     levels: dict[int, int] = field(default_factory=dict)
+    confirmed_only: bool = False
+    inputs: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Return the number of findings per severity, network findings as warnings."""
@@ -88,11 +100,59 @@ class GapReport:
             f"{counts[s]} {s}" for s in reversed(SEVERITIES)
         )
 
+    def input_summary(self) -> str:
+        """Return how much of the interface data the reports read is sourced and assumed."""
+        total, assumed = self.inputs.get("interfaces", 0), self.inputs.get("assumed", 0)
+        return (
+            f"input: {total - assumed} sourced and {assumed} assumed interface(s) "
+            "(csig:assumed true: an analyst's assumption no public source states)"
+            + ("; confirmed findings only" if self.confirmed_only else "")
+        )
 
-def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> Section:
+
+def is_unconfirmed(row: dict) -> bool:
+    """Return whether a row's `confirmed` column says false (a row without one stays).
+
+    >>> is_unconfirmed({"confirmed": "false"}), is_unconfirmed({"explanation": "x"})
+    (True, False)
+    """
+    value = row.get("confirmed")
+    value = plain(value) if value is not None and not isinstance(value, str) else value
+    return value in ("false", "0")
+
+
+def keep_confirmed(result: QueryResult) -> QueryResult:
+    """Drop the rows whose `confirmed` column is false: the confirmed_only filter."""
+    result.rows = [row for row in result.rows if not is_unconfirmed(row)]
+    return result
+
+
+def evidence_summary(rows: list[dict]) -> str:
+    """Return one line on what a report's findings rest on, from their `confirmed` column.
+
+    >>> evidence_summary([{"confirmed": "true"}, {"confirmed": "false"}])
+    'evidence: 1 confirmed (sourced interfaces only), 1 unconfirmed (rest on assumed interfaces)'
+    >>> evidence_summary([{"explanation": "x"}])
+    'evidence: not graded (the report does not weigh assumed interfaces)'
+    """
+    graded = [row for row in rows if "confirmed" in row]
+    if not graded and rows:
+        return "evidence: not graded (the report does not weigh assumed interfaces)"
+    unsure = sum(is_unconfirmed(row) for row in graded)
+    return (
+        f"evidence: {len(graded) - unsure} confirmed (sourced interfaces only), "
+        f"{unsure} unconfirmed (rest on assumed interfaces)"
+    )
+
+
+def section(
+    store: GraphStore, dataset: Dataset, query: Query, params: dict, confirmed_only: bool = False
+) -> Section:
     """Run one catalogue query with the parameters it declares."""
     mine = {k: v for k, v in params.items() if k in query.params}
     result = run(store, query, dataset, mine)
+    if confirmed_only:
+        keep_confirmed(result)
     rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
     return Section(
         query.name,
@@ -100,6 +160,7 @@ def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> 
         query.severity,
         rows,
         [row_severity(query, row) for row in result.rows],
+        evidence_summary(rows),
     )
 
 
@@ -109,21 +170,33 @@ def report(
     params: dict | None = None,
     top: int = 5,
     as_of: str | None = None,
+    confirmed_only: bool = False,
 ) -> GapReport:
-    """Run every gap query and the network analysis on a viewer's dataset."""
+    """Run every gap query and the network analysis on a viewer's dataset.
+
+    With `confirmed_only`, rows whose `confirmed` column is false are left out, and so are
+    adoptions that close no confirmed gap.
+    """
     params = dict(params or {})
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
-    out = GapReport(params, as_of)
+    out = GapReport(params, as_of, confirmed_only=confirmed_only)
     # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         loading = pool.submit(load_model, store, dataset)
         out.sections = list(
-            pool.map(lambda q: section(store, dataset, q, params), load_catalogue().values())
+            pool.map(
+                lambda q: section(store, dataset, q, params, confirmed_only),
+                load_catalogue().values(),
+            )
         )
         model = loading.result()
+    row = store.select(INPUTS, dataset)[0]
+    out.inputs = {k: int(row[k].value) if k in row else 0 for k in ("interfaces", "assumed")}
     out.network = analyse(model)
     out.adoptions = recommend(model, top)
+    if confirmed_only:
+        out.adoptions = [a for a in out.adoptions if a.confirmed]
     for level in levels(model):
         out.levels[level.level] = out.levels.get(level.level, 0) + 1
     return out
@@ -166,6 +239,8 @@ def to_json(rep: GapReport) -> str:
     """Return the report as JSON."""
     body = {
         "summary": rep.summary(),
+        "input": rep.input_summary(),
+        "confirmed_only": rep.confirmed_only,
         "counts": rep.counts(),
         "as_of": rep.as_of,
         "params": rep.params,
@@ -186,17 +261,22 @@ def _adoption(a: Adoption) -> dict:
         "data_type": short(a.data_type),
         "gaps_before": a.before,
         "gaps_after": a.after,
+        "confirmed_closed": a.confirmed,
+        "confirmed": a.confirmed > 0,
     }
 
 
 def to_markdown(rep: GapReport) -> str:
     """Return the report as Markdown."""
-    lines = [f"# Gap report{' as of ' + rep.as_of if rep.as_of else ''}", "", rep.summary(), ""]
+    lines = [f"# Gap report{' as of ' + rep.as_of if rep.as_of else ''}", "", rep.summary()]
+    lines += ["", rep.input_summary(), ""]
     for sec in rep.sections:
         lines += [
             f"## {sec.name} ({sec.severity}): {len(sec.rows)} finding(s)",
             "",
             sec.summary,
+            "",
+            sec.evidence,
             "",
         ]
         lines += [
@@ -217,12 +297,12 @@ def to_markdown(rep: GapReport) -> str:
     lines += [
         "## recommended adoptions",
         "",
-        "| # | partner | adopts | for | gaps before | gaps after |",
-        "|---|---|---|---|---|---|",
+        "| # | partner | adopts | for | gaps before | gaps after | confirmed gaps closed |",
+        "|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {i} | {a['partner']} | {a['standard']} | {a['data_type']} | "
-        f"{a['gaps_before']} | {a['gaps_after']} |"
+        f"{a['gaps_before']} | {a['gaps_after']} | {a['confirmed_closed']} |"
         for i, a in enumerate(map(_adoption, rep.adoptions), 1)
     ]
     lines += ["", "## interoperability levels", ""]

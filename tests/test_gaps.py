@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -18,17 +20,14 @@ def test_scenario_recommendations(scenario):
     assert [
         (p.partner[-3:], p.standard.rsplit("/", 1)[-1], p.data_type[-3:], p.before, p.after)
         for p in picks
-    ] == [
-        ("GBR", "udl", "TRK", 4, 2),
-        ("FRA", "ccsds-omm", "ORB", 2, 1),
-        ("JPN", "ccsds-omm", "ORB", 1, 0),
-    ]
+    ] == [("GBR", "udl", "TRK", 2, 0)]  # TLE -> OMM needs a translator, not an adoption
+    assert picks[0].confirmed == 1  # gb-radar -> us-centre rests on sourced interfaces
 
 
 def test_report_counts_and_formats(scenario):
     rep = report(scenario, full_dataset(scenario), {"as_of": "2026-11-21"})
     assert rep.network.islands == [["FRA", "GBR", "JPN", "USA"]]
-    assert rep.network.articulation_points == ["FRA", "USA"]
+    assert rep.network.articulation_points == ["USA"]  # JPN reaches USA through a translator
     counts = rep.counts()
     assert counts["violation"] > 0 and sum(counts.values()) == sum(
         len(s.rows) for s in rep.sections
@@ -79,7 +78,28 @@ def test_kg_gaps_on_bundled_data(runner):
         assert f"## {name} (" in result.output and f"## {name} (info): 0" not in result.output
     assert "findings:" in result.output
     table = result.output.split("## recommended adoptions")[1].split("##")[0]
-    assert len([line for line in table.splitlines() if line.startswith("| ")]) == 6
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    assert len(rows) == 5  # four adoptions close every gap; a fifth would close nothing
+    assert rows[-1].split("|")[6].strip() == "0"
+    assert "input: " in result.output and "sourced and" in result.output
+    assert "evidence: " in result.output.split("## interoperability-gaps")[1]
+
+
+def test_confirmed_only_leaves_out_findings_on_assumed_interfaces(runner):
+    every = json.loads(runner("gaps", "--format", "json", "--as", "all").output)
+    sure = json.loads(runner("gaps", "--format", "json", "--as", "all", "--confirmed-only").output)
+    assert sure["confirmed_only"] and not every["confirmed_only"]
+    for before, after in zip(every["sections"], sure["sections"], strict=True):
+        graded = [r for r in before["rows"] if "confirmed" in r]
+        kept = [r for r in graded if r["confirmed"] == "true"]
+        assert [r for r in after["rows"] if "confirmed" in r] == kept, before["name"]
+        assert len(after["rows"]) == len(before["rows"]) - len(graded) + len(kept)
+    incompatible = next(s for s in sure["sections"] if s["name"] == "incompatible-standards")
+    assert [r["dataType"].rsplit("/", 1)[-1] for r in incompatible["rows"]] == ["NAV"]
+    assert all(a["confirmed"] for a in sure["adoptions"])
+    query = runner("query", "interoperability-gaps", "--format", "csv", "--confirmed-only")
+    assert query.exit_code == 0 and query.output.startswith("ier,")
+    assert {r["confirmed"] for r in csv.DictReader(io.StringIO(query.output))} <= {"true"}
 
 
 def test_kg_query_and_friends(runner):

@@ -58,17 +58,29 @@ def test_coverage(scenario):
 
 
 def test_interoperability_gaps(scenario):
-    found = rows(scenario, "interoperability-gaps", ("ier", "producer", "consumer", "pairs"))
-    assert {r[3] for r in found} == {"1"}  # one capability pair per partner pair here
-    found = {r[:3] for r in found}
+    columns = ("ier", "producer", "consumer", "pairs", "verdict", "severity", "confirmed")
+    found = rows(scenario, "interoperability-gaps", columns)
     assert found == {
-        ("SDA-1", "gb-radar", "us-centre"),
-        ("SDA-1", "fr-radar", "gb-cell"),
-        ("SDA-3", "fr-radar", "us-centre"),
-        ("SDA-3", "jp-radar", "us-centre"),
+        # both interfaces sourced and nothing connects them: the one violation
+        ("SDA-1", "gb-radar", "us-centre", "1", "none", "violation", "true"),
+        # nothing connects them, but the interfaces are assumed: at most a warning
+        ("SDA-1", "fr-radar", "gb-cell", "1", "none", "warning", "false"),
+        # TLE converts to OMM: a translator, not a gap
+        ("SDA-3", "fr-radar", "us-centre", "1", "convertible", "warning", "false"),
+        ("SDA-3", "jp-radar", "us-centre", "1", "convertible", "warning", "false"),
     }
-    assert ("SDA-1", "us-radar", "gb-cell") not in found  # same family: a version mismatch
+    assert ("SDA-1", "us-radar", "gb-cell") not in {r[:3] for r in found}  # one family
     assert rows(scenario, "interoperability-gaps", ("producer",), partner="JPN") == {("jp-radar",)}
+    evidence = dict(
+        rows(scenario, "interoperability-gaps", ("producer", "evidence"), data_type="TRK")
+    )
+    assert evidence["gb-radar"] == "sourced"
+    assert evidence["fr-radar"] == (
+        "assumed: fr-radar produces TRK with udl (assumed); gb-cell consumes TRK with ccsds-tdm-b1"
+        " (assumed)"
+    )
+    translator = rows(scenario, "interoperability-gaps", ("producer", "relation"), data_type="ORB")
+    assert translator == {("fr-radar", "tle-to-omm"), ("jp-radar", "tle-to-omm")}
 
 
 def test_version_mismatch(scenario):
@@ -84,9 +96,12 @@ def test_version_mismatch(scenario):
             "consumer",
             "producerStandards",
             "consumerStandards",
+            "confirmed",
         ),
     )
-    assert found == {("USA", "GBR", "2", "us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1")}
+    assert found == {
+        ("USA", "GBR", "2", "us-radar", "gb-cell", "ccsds-tdm", "ccsds-tdm-b1", "false")
+    }
 
 
 def test_over_classification_uses_only_what_the_viewer_sees(scenario):
@@ -105,8 +120,15 @@ def test_overlaps(scenario):
 
 
 def test_incompatible_standards(scenario):
-    found = rows(scenario, "incompatible-standards", ("dataType", "families"))
-    assert found == {("TRK", "2"), ("ORB", "2")}
+    found = rows(
+        scenario,
+        "incompatible-standards",
+        ("dataType", "pairs", "standardA", "standardB", "confirmed"),
+    )
+    assert found == {
+        ("TRK", "2", "ccsds-tdm-b1", "udl", "true"),  # gb-radar and us-centre cite sources
+        ("ORB", "1", "ccsds-omm", "tle", "false"),  # tle converts to OMM, not back
+    }
 
 
 def test_superseded_standards(scenario):

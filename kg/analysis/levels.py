@@ -25,39 +25,50 @@ class Level:
         return NAMES[self.level]
 
 
-def _all_uses(model: Model) -> dict[str, dict[tuple[str, str], set[str]]]:
-    """Return partner -> (direction, data type) -> standards, in one pass over the interfaces."""
-    out: dict[str, dict[tuple[str, str], set[str]]] = {}
+Uses = dict[tuple[str, str], set[tuple[str, str | None]]]
+AS_THEY_ARE = ("same", "equivalent")  # data flows without a translator or an upgrade
+CONNECTED = ("same", "equivalent", "family", "convertible")
+
+
+def _all_uses(model: Model) -> dict[str, Uses]:
+    """Return partner -> (direction, data type) -> (standard, role) uses, in one pass."""
+    out: dict[str, Uses] = {}
     for i in model.interfaces:
-        out.setdefault(i.partner, {}).setdefault((i.direction, i.data_type), set()).add(i.standard)
+        out.setdefault(i.partner, {}).setdefault((i.direction, i.data_type), set()).add(
+            (i.standard, i.role)
+        )
     return out
 
 
-def _flows(model: Model, src: dict, dst: dict) -> set[str]:
-    """Return data types one side produces and the other consumes with the same standard."""
+def _flows(model: Model, src: Uses, dst: Uses) -> set[str]:
+    """Return data types one side produces and the other consumes as they are (same or
+    parallel standards, compared in a shared role)."""
     return {
         d
-        for (way, d), stds in src.items()
-        if way == "produces" and stds & dst.get(("consumes", d), set())
+        for (way, d), uses in src.items()
+        if way == "produces"
+        and model.best(uses, dst.get(("consumes", d), set()), d).kind in AS_THEY_ARE
     }
 
 
-def _compatible(model: Model, ua: dict, ub: dict) -> tuple[set[str], set[str]]:
-    """Return data types with an identical standard, and those compatible only by family."""
+def _compatible(model: Model, ua: Uses, ub: Uses) -> tuple[set[str], set[str]]:
+    """Return data types with the same or parallel standards, and those connected only by a
+    family or a translator (either way)."""
 
-    def by_type(uses: dict) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for (_, d), stds in uses.items():
-            out.setdefault(d, set()).update(stds)
+    def by_type(uses: Uses) -> dict[str, set]:
+        out: dict[str, set] = {}
+        for (_, d), used in uses.items():
+            out.setdefault(d, set()).update(used)
         return out
 
     ta, tb = by_type(ua), by_type(ub)
-    exact = {d for d in ta.keys() & tb.keys() if ta[d] & tb[d]}
-    family = {
-        d
-        for d in ta.keys() & tb.keys() - exact
-        if {model.family(s) for s in ta[d]} & {model.family(s) for s in tb[d]}
-    }
+    exact, family = set(), set()
+    for d in ta.keys() & tb.keys():
+        kinds = {model.best(ta[d], tb[d], d).kind, model.best(tb[d], ta[d], d).kind}
+        if kinds & set(AS_THEY_ARE):
+            exact.add(d)
+        elif kinds & set(CONNECTED):
+            family.add(d)
     return exact, family
 
 
@@ -78,8 +89,8 @@ def interoperability_level(model: Model, a: str, b: str, uses: dict | None = Non
     forward, backward = _flows(model, ua, ub), _flows(model, ub, ua)
     facts = [
         f"shared coalitions: {', '.join(shared) or 'none'}",
-        f"identical standards for: {', '.join(sorted(map(short, exact))) or 'none'}",
-        f"family-compatible only for: {', '.join(sorted(map(short, family))) or 'none'}",
+        f"identical or parallel standards for: {', '.join(sorted(map(short, exact))) or 'none'}",
+        f"family or translator only for: {', '.join(sorted(map(short, family))) or 'none'}",
         f"{short(a)} -> {short(b)} flows: {', '.join(sorted(map(short, forward))) or 'none'}",
         f"{short(b)} -> {short(a)} flows: {', '.join(sorted(map(short, backward))) or 'none'}",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.compatibility import KINDS, Relations, Verdict, load_relations
 from kg.dataset import Dataset, GraphStore
 
 FAMILY = (
@@ -19,11 +20,13 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 INTERFACES = (
     PREFIXES
     + """
-SELECT ?capability ?partner ?direction ?dataType ?standard WHERE {
+SELECT ?capability ?partner ?direction ?dataType ?standard ?role ?assumed WHERE {
   ?member ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
   VALUES ?direction { csig:produces csig:consumes }
   ?interface csig:dataType ?dataType ; csig:standard ?standard .
   FILTER(?status NOT IN (status:retired, status:cancelled))
+  OPTIONAL { ?interface csig:interfaceRole ?role }
+  OPTIONAL { ?interface csig:assumed ?assumed }
   # A member satellite's interfaces are its constellation's: the constellation counts once.
   OPTIONAL { ?member csig:memberOf|^csig:hasMember ?constellation }
   BIND(COALESCE(?constellation, ?member) AS ?capability)
@@ -65,6 +68,8 @@ class Interface:
     direction: str  # produces | consumes
     data_type: str
     standard: str
+    role: str | None = None  # the interface's own role, when it states one
+    assumed: bool = False  # an analyst's assumption, not stated by a source
 
 
 @dataclass
@@ -76,10 +81,37 @@ class Model:
     current: set[str] = field(default_factory=set)
     coalitions: dict[str, set[str]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
+    relations: Relations | None = None
+    _verdicts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def family(self, standard: str) -> str:
         """Return the family key of a standard (the standard itself when unknown)."""
         return self.families.get(standard, standard)
+
+    def compare(
+        self, producer: tuple[str, str | None], consumer: tuple[str, str | None], data_type: str
+    ) -> Verdict:
+        """Return how a (standard, interface role) producer reaches a consumer for a data type.
+
+        The rule of docs/analysis.md: two interfaces that state different roles are not
+        compared; otherwise the stated role, else every role the standards share, decides.
+        """
+        key = (producer, consumer, data_type)
+        if key not in self._verdicts:
+            (pstd, prole), (cstd, crole) = producer, consumer
+            if prole and crole and prole != crole:
+                found = Verdict("other-role")
+            else:
+                if self.relations is None:
+                    self.relations = Relations(families=dict(self.families))
+                found = self.relations.compare(pstd, cstd, prole or crole, data_type)
+            self._verdicts[key] = found
+        return self._verdicts[key]
+
+    def best(self, producers, consumers, data_type: str) -> Verdict:
+        """Return the best verdict over every producer and consumer use ("other-role" if none)."""
+        verdicts = [self.compare(p, c, data_type) for p in producers for c in consumers]
+        return min(verdicts, key=lambda v: KINDS.index(v.kind), default=Verdict("other-role"))
 
     def partners(self) -> list[str]:
         """Return every partner with an active capability interface, sorted."""
@@ -91,6 +123,7 @@ def load_model(store: GraphStore, dataset: Dataset) -> Model:
     model = Model()
     for row in store.select(INTERFACES, dataset):
         direction = row["direction"].value.rsplit("#", 1)[-1]
+        role, assumed = row.get("role"), row.get("assumed")
         model.interfaces.append(
             Interface(
                 row["capability"].value,
@@ -98,6 +131,8 @@ def load_model(store: GraphStore, dataset: Dataset) -> Model:
                 direction,
                 row["dataType"].value,
                 row["standard"].value,
+                role.value if role is not None else None,
+                assumed is not None and assumed.value in ("true", "1"),
             )
         )
     for row in store.select(FAMILIES, dataset):
@@ -109,6 +144,7 @@ def load_model(store: GraphStore, dataset: Dataset) -> Model:
     for row in store.select(MEMBERS, dataset):
         model.coalitions.setdefault(row["partner"].value, set()).add(row["coalition"].value)
     model.required = {r["dataType"].value for r in store.select(IER_TYPES, dataset)}
+    model.relations = load_relations(store, dataset)
     return model
 
 

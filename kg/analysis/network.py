@@ -24,29 +24,38 @@ class NetworkFindings:
 
 
 def partner_network(model: Model, data_type: str | None = None) -> nx.Graph:
-    """Build the partner graph: an edge when two partners use compatible standards for a type.
+    """Build the partner graph: an edge when two partners' standards for a type connect.
 
-    Edge attributes: `exact` (data types with a common standard) and `family` (data types
-    compatible only through the standard family: a version mismatch).
+    Edge attributes: `exact` (data types with the same or parallel standards) and `family`
+    (data types connected only through the standard family or a translator: a version
+    mismatch or a conversion). Standards are compared by the rule of docs/analysis.md, in a
+    shared role, either way.
     """
-    exact: dict[tuple, set[str]] = defaultdict(set)
-    family: dict[tuple, set[str]] = defaultdict(set)
+    uses: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     graph = nx.Graph()
     for i in model.interfaces:
         if data_type and i.data_type != data_type:
             continue
         graph.add_node(i.partner)
-        exact[i.data_type, i.standard].add(i.partner)
-        family[i.data_type, model.family(i.standard)].add(i.partner)
-    for kind, groups in (("exact", exact), ("family", family)):
-        for (dtype, _), members in groups.items():
-            for a in members:
-                for b in members:
-                    if a < b:
-                        _link(graph, a, b, kind, dtype)
+        uses[i.data_type][i.partner].add((i.standard, i.role))
+    for dtype, by_partner in uses.items():
+        partners = sorted(by_partner)
+        for n, a in enumerate(partners):
+            for b in partners[n + 1 :]:
+                kind = _connection(model, by_partner[a], by_partner[b], dtype)
+                if kind:
+                    _link(graph, a, b, kind, dtype)
     for _, _, attrs in graph.edges(data=True):
         attrs["family"] -= attrs["exact"]
     return graph
+
+
+def _connection(model: Model, a: set, b: set, data_type: str) -> str | None:
+    """Return "exact", "family" or None for two partners' uses of one data type."""
+    kinds = {model.best(a, b, data_type).kind, model.best(b, a, data_type).kind}
+    if kinds & {"same", "equivalent"}:
+        return "exact"
+    return "family" if kinds & {"family", "convertible"} else None
 
 
 def _link(graph: nx.Graph, a: str, b: str, kind: str, data_type: str) -> None:

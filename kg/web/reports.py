@@ -88,6 +88,14 @@ def entry(query: Query) -> dict:
     }
 
 
+def confirmed_only() -> bool:
+    """Return whether the request asks for confirmed findings only (confirmed_only=1)."""
+    text = request.args.get("confirmed_only", "").strip().lower()
+    if text not in ("", "0", "1", "true", "false", "on"):
+        raise KGError(f"confirmed_only: {text!r} is not 1 or 0")
+    return text in ("1", "true", "on")
+
+
 def values_of(params: dict[str, Param]) -> dict[str, str]:
     """Return the values the request gives for these parameters; a form's blanks mean unset."""
     values = {k: request.args[k].strip() for k in params if k in request.args}
@@ -145,18 +153,21 @@ def report(name: str):
         abort(404, description=f"no report named {name!r}")
     values = values_of(query.params)
     check(query.params, values)
+    only = confirmed_only()
 
     def compute() -> tuple[QueryResult, dict]:
         result = run(
             state().store, query, current_dataset(), values, int(state().settings.number("row_cap"))
         )
+        if only:
+            gaps.keep_confirmed(result)
         return result, table(query, result)
 
-    result, rows = kept(f"report/{name}", tuple(sorted(values.items())), compute)
+    result, rows = kept(f"report/{name}", (tuple(sorted(values.items())), only), compute)
     fmt = request.args.get("format", "")
     if fmt in DOWNLOADS:
         return download(name, result, fmt)
-    data = dict(entry(query), values=values, **rows)
+    data = dict(entry(query), values=values, confirmed_only=only, **rows)
     if wants_json():
         return answer("report.html", **data)
     choices = {p.type: options(p.type) for p in query.params.values()}
@@ -173,12 +184,12 @@ def gap_params() -> dict[str, Param]:
     return {name: found[name] for name in GAP_PARAMS if name in found}
 
 
-def gap_report(values: dict[str, str], top: int = 5) -> gaps.GapReport:
+def gap_report(values: dict[str, str], top: int = 5, only: bool = False) -> gaps.GapReport:
     """Return the whole gap report on the viewer's dataset, kept until the store changes."""
     return kept(
         "gaps",
-        (tuple(sorted(values.items())), top),
-        lambda: gaps.report(state().store, current_dataset(), values, top),
+        (tuple(sorted(values.items())), top, only),
+        lambda: gaps.report(state().store, current_dataset(), values, top, confirmed_only=only),
     )
 
 
@@ -199,7 +210,8 @@ def whole():
     values = values_of(params)
     check(params, values)
     top = top_of_request()
-    data = dict(json.loads(gaps.to_json(gap_report(values, top))), values=values, top=top)
+    only = confirmed_only()
+    data = dict(json.loads(gaps.to_json(gap_report(values, top, only))), values=values, top=top)
     if wants_json():
         return answer("gaps.html", **data)
     choices = {p.type: options(p.type) for p in params.values()}
