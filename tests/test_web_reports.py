@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -144,7 +145,9 @@ def test_the_network_marks_islands_bridges_and_cut_partners(client):
     assert sum(e["bridge"] for e in data["drawing"]["edges"]) == len(data["bridges"])
     assert data["adoptions"] and data["levels"]["partners"] == sorted(nodes)
     html = client.get("/network", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert html.count('<svg class="network"') == 1 and 'class="edge exact bridge"' in html
+    assert html.count('<svg class="network"') == 1 and 'class="edge exact' in html
+    # the model connects the parallel and convertible standards the family rule cut apart
+    assert bool(re.search(r'class="edge \w+ bridge"', html)) == bool(data["bridges"])
     again = client.get("/api/network").get_json()
     assert again == data  # the layout is deterministic
     filtered = client.get("/api/network?data_type=DT.TRK").get_json()
@@ -163,3 +166,27 @@ def test_the_openapi_description_lists_the_new_routes():
     } <= paths.keys()
     coverage = {p["name"]: p["schema"] for p in paths["/api/reports/coverage"]["get"]["parameters"]}
     assert coverage["k"]["type"] == "integer" and "pattern" in coverage["mission_area"]
+
+
+def test_confirmed_only_filters_the_report_pages_and_downloads(client):
+    every = client.get("/api/reports/incompatible-standards").get_json()
+    sure = client.get("/api/reports/incompatible-standards?confirmed_only=1").get_json()
+    assert sure["confirmed_only"] and not every["confirmed_only"]
+    assert {r["confirmed"] for r in every["rows"]} == {"true", "false"}
+    assert sure["rows"] == [r for r in every["rows"] if r["confirmed"] == "true"]
+    body = client.get("/reports/incompatible-standards?format=csv&confirmed_only=1").get_data(
+        as_text=True
+    )
+    assert [r["dataType"] for r in csv.DictReader(io.StringIO(body))] == [
+        r["dataType"] for r in sure["rows"]
+    ]
+    html = client.get(
+        "/reports/incompatible-standards?confirmed_only=1", headers={"Accept": "text/html"}
+    ).get_data(as_text=True)
+    assert 'name="confirmed_only"' in html and "confirmed_only=1" in html
+    whole = client.get("/api/gaps?confirmed_only=1").get_json()
+    assert whole["confirmed_only"] and whole["input"].startswith("input: ")
+    assert all(
+        r["confirmed"] == "true" for s in whole["sections"] for r in s["rows"] if "confirmed" in r
+    )
+    assert client.get("/api/gaps?confirmed_only=maybe").status_code == 400
