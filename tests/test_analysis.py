@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.analysis import Interface, Model, analyse, gaps, interoperability_level, recommend
+from kg.compatibility import role_iri
 
 A, B, C, D = ("https://w3id.org/csig/id/nation/" + c for c in ("AAA", "BBB", "CCC", "DDD"))
 TRK, ORB = "dt:TRK", "dt:ORB"
@@ -87,3 +88,57 @@ def test_network_islands_bridges_and_cut_partners():
     assert found.bridges == [("AAA", "BBB"), ("BBB", "CCC")]
     assert found.articulation_points == ["BBB"]
     assert found.standards[0]["standard"] in ("s", "o")
+
+
+def related(*rows, roles=None, parallel=(), conversions=()) -> Model:
+    """Build a model whose standards relate: roles, parallel pairs, (from, to) conversions."""
+    from kg.compatibility import Conversion, Relations
+
+    m = model(*rows)
+    relations = Relations(roles={s: {role_iri(r) for r in rs} for s, rs in (roles or {}).items()})
+    for a, b in parallel:
+        relations.parallel.setdefault(a, {})[b] = ("rel:" + a + "-" + b, ())
+        relations.parallel.setdefault(b, {})[a] = ("rel:" + a + "-" + b, ())
+    for a, b in conversions:
+        found = Conversion(f"rel:{a}-to-{b}", a, b, "a mapping", True, "nothing")
+        relations.conversions.setdefault((a, b), []).append(found)
+    m.relations = relations
+    return m
+
+
+def test_parallel_convertible_and_other_role_standards_make_no_gap():
+    m = related(
+        ("a1", A, "produces", TRK, "us-link"),
+        ("b1", B, "consumes", TRK, "nato-link"),  # parallel: interoperate as they are
+        ("a2", A, "produces", ORB, "tle"),
+        ("b2", B, "consumes", ORB, "omm"),  # convertible: a translator, not a gap
+        ("c2", C, "produces", ORB, "packets"),
+        ("d2", D, "consumes", ORB, "xtce"),  # transport vs description: not compared
+        ("c3", C, "produces", TRK, "tdm"),
+        roles={
+            "packets": ["transport"],
+            "xtce": ["description"],
+            "tle": ["format"],
+            "omm": ["format"],
+        },
+        parallel=[("us-link", "nato-link")],
+        conversions=[("tle", "omm")],
+    )
+    # only tdm -> nato-link is open: nothing connects them
+    assert gaps(m) == {("c3", "b1", TRK)}
+    picks = recommend(m, 5)
+    assert [(p.partner, p.standard) for p in picks] == [(B, "tdm")]
+    assert all(p.standard != "us-link" for p in picks)  # never the parallel of what B uses
+    assert interoperability_level(m, A, B).level == 3  # parallel standards: a direct flow
+    assert "family or translator only for: dt:ORB" in interoperability_level(m, A, B).facts
+    assert analyse(m).islands[0] == ["AAA", "BBB", "CCC"] and ["DDD"] in analyse(m).islands
+
+
+def test_assumed_interfaces_make_adoptions_unconfirmed():
+    m = related(
+        ("a1", A, "produces", TRK, "s1"),
+        ("b1", B, "consumes", TRK, "s2"),
+    )
+    assert recommend(m)[0].confirmed == 1
+    m.interfaces[0] = Interface("a1", A, "produces", TRK, "s1", None, True)
+    assert recommend(m)[0].confirmed == 0
