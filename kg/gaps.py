@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from kg.access import public_base_graphs
 from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
 from kg.analysis.model import short
-from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
+from kg.catalogue import SEVERITIES, Param, Query, check, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.results import plain
@@ -103,6 +103,15 @@ def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> 
     )
 
 
+def declared() -> dict[str, Param]:
+    """Return every parameter some report of the catalogue declares, by name."""
+    found: dict[str, Param] = {}
+    for query in load_catalogue().values():
+        for name, param in query.params.items():
+            found.setdefault(name, param)
+    return found
+
+
 def report(
     store: GraphStore,
     dataset: Dataset,
@@ -114,6 +123,7 @@ def report(
     params = dict(params or {})
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
+    check(store, dataset, declared(), params)
     out = GapReport(params, as_of)
     # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:

@@ -11,7 +11,7 @@ from flask import Blueprint
 from kg.analysis import Model, analyse, levels, load_model, partner_network, recommend
 from kg.analysis.levels import NAMES
 from kg.analysis.model import short
-from kg.catalogue import Param, term
+from kg.catalogue import Param, check
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
 from kg.web.pages import answer, api_route
@@ -172,7 +172,8 @@ def network():
     """Show the partner network, filterable by data type, with adoptions and levels."""
     param = Param("data_type", "data-type")
     chosen = values_of({"data_type": param}).get("data_type")
-    dtype = term(param, chosen).value if chosen else None
+    found = check(state().store, current_dataset(), {"data_type": param}, {"data_type": chosen})
+    dtype = found["data_type"].value if chosen else None
     return answer("network.html", **kept("network", dtype, lambda: network_data(dtype)))
 
 

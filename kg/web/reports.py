@@ -13,10 +13,12 @@ from kg.catalogue import (
     Param,
     Query,
     load_catalogue,
-    resolve,
     row_severity,
     run,
     term,
+)
+from kg.catalogue import (
+    check as checked,
 )
 from kg.errors import KGError
 from kg.results import plain, render
@@ -97,15 +99,16 @@ def values_of(params: dict[str, Param]) -> dict[str, str]:
 
 
 def check(params: dict[str, Param], values: dict[str, str]) -> None:
-    """Raise for a malformed value (400); answer 404 for a partner the viewer cannot see."""
+    """Raise a `KGError` (400) for a malformed value or a code the viewer's dataset lacks."""
     for name, value in values.items():
-        found = term(params[name], value)
-        if params[name].type == "integer" and not 0 <= int(found.value) <= MOST:
+        found = term(params[name], value) if params[name].type in ("integer", "date") else None
+        if (
+            found is not None
+            and params[name].type == "integer"
+            and not 0 <= int(found.value) <= MOST
+        ):
             raise KGError(f"parameter {name}: give a whole number from 0 to {MOST}")
-        try:
-            resolve(state().store, current_dataset(), params[name], value)
-        except KGError as err:
-            abort(404, description=str(err))
+    checked(state().store, current_dataset(), params, values)
 
 
 def table(query: Query, result: QueryResult) -> dict:
