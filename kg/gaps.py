@@ -20,6 +20,7 @@ from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.results import plain
 from kg.store import Store
+from kg.summaries import SHOWN, Summary, summarise, title
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 VERSIONS = (
@@ -32,6 +33,16 @@ SELECT ?code ?version ?time ?graph WHERE {
 )
 
 
+TOPS = (
+    sparql_prefixes(("skos",))
+    + """
+SELECT ?narrow ?top WHERE {
+  ?narrow skos:broader+ ?top . ?top skos:topConceptOf <https://w3id.org/csig/missionarea/scheme>
+}"""
+)
+ROWS_SHOWN = 200  # rows per section in Markdown and HTML; CSV and JSON keep every row
+
+
 @dataclass
 class Section:
     """One report of the catalogue and the rows it found."""
@@ -41,6 +52,8 @@ class Section:
     severity: str
     rows: list[dict] = field(default_factory=list)
     severities: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    overview: Summary | None = None
 
 
 @dataclass
@@ -89,18 +102,23 @@ class GapReport:
         )
 
 
-def section(store: GraphStore, dataset: Dataset, query: Query, params: dict) -> Section:
-    """Run one catalogue query with the parameters it declares."""
+def section(
+    store: GraphStore, dataset: Dataset, query: Query, params: dict, tops: dict | None = None
+) -> Section:
+    """Run one catalogue query with the parameters it declares, and summarise its rows."""
     mine = {k: v for k, v in params.items() if k in query.params}
     result = run(store, query, dataset, mine)
     rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
+    severities = [row_severity(query, row) for row in result.rows]
+    overview = summarise(result.variables, rows, severities, tops)
     return Section(
-        query.name,
-        query.summary,
-        query.severity,
-        rows,
-        [row_severity(query, row) for row in result.rows],
+        query.name, query.summary, query.severity, rows, severities, result.variables, overview
     )
+
+
+def top_areas(store: GraphStore, dataset: Dataset) -> dict[str, str]:
+    """Return each narrower mission area's top-level area, for summaries per mission area."""
+    return {r["narrow"].value: r["top"].value for r in store.select(TOPS, dataset)}
 
 
 def declared() -> dict[str, Param]:
@@ -128,8 +146,9 @@ def report(
     # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         loading = pool.submit(load_model, store, dataset)
+        tops = top_areas(store, dataset)
         out.sections = list(
-            pool.map(lambda q: section(store, dataset, q, params), load_catalogue().values())
+            pool.map(lambda q: section(store, dataset, q, params, tops), load_catalogue().values())
         )
         model = loading.result()
     out.network = analyse(model)
@@ -179,7 +198,7 @@ def to_json(rep: GapReport) -> str:
         "counts": rep.counts(),
         "as_of": rep.as_of,
         "params": rep.params,
-        "sections": [asdict(s) for s in rep.sections],
+        "sections": [dict(asdict(s), overview=s.overview.as_dict()) for s in rep.sections],
         "network": asdict(rep.network) if rep.network else None,
         "network_findings": rep.network_findings() if rep.network else [],
         "adoptions": [_adoption(a) for a in rep.adoptions],
@@ -209,10 +228,16 @@ def to_markdown(rep: GapReport) -> str:
             sec.summary,
             "",
         ]
+        lines += _summary_markdown(sec)
         lines += [
             f"- [{sev}] {row.get('explanation', row)}"
-            for row, sev in zip(sec.rows, sec.severities, strict=True)
+            for row, sev in zip(sec.rows[:ROWS_SHOWN], sec.severities, strict=False)
         ]
+        if len(sec.rows) > ROWS_SHOWN:
+            lines.append(
+                f"- ... and {len(sec.rows) - ROWS_SHOWN} more: "
+                f"`kg query {sec.name} --format csv` gives every row"
+            )
         lines.append("")
     lines += ["## network (warning)", ""]
     net = rep.network
@@ -240,6 +265,41 @@ def to_markdown(rep: GapReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _summary_markdown(sec: Section) -> list[str]:
+    """Return a section's summary as Markdown: its one line and a table of the largest groups."""
+    overview = sec.overview
+    lines = [f"**Summary:** {overview.line()}", ""]
+    if not overview.columns or not overview.groups:
+        return lines
+    confirmed = overview.confirmed is not None
+    lines += [
+        f"| {title_case(overview.by)} | findings |"
+        + (" confirmed |" if confirmed else "")
+        + f" {title(overview.detail).lower()} |",
+        "|---|---|" + ("---|" if confirmed else "") + "---|",
+    ]
+    for group in overview.groups[:SHOWN]:
+        lines.append(
+            f"| {group.name} | {group.count} |"
+            + (f" {group.confirmed} |" if confirmed else "")
+            + f" {', '.join(group.detail[:6])} |"
+        )
+    if len(overview.groups) > SHOWN:
+        lines.append(
+            f"| ... {len(overview.groups) - SHOWN} more | | |" + (" |" if confirmed else "")
+        )
+    return lines + [""]
+
+
+def title_case(text: str) -> str:
+    """Return text with a capital first letter.
+
+    >>> title_case("partner pair")
+    'Partner pair'
+    """
+    return text[:1].upper() + text[1:]
+
+
 def to_html(rep: GapReport) -> str:
     """Return the report as a standalone, autoescaped HTML page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
@@ -249,6 +309,9 @@ def to_html(rep: GapReport) -> str:
         adoptions=[_adoption(a) for a in rep.adoptions],
         findings=rep.network_findings(),
         zip=zip,
+        shown=ROWS_SHOWN,
+        groups_shown=SHOWN,
+        title=title,
     )
 
 

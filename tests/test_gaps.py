@@ -96,3 +96,55 @@ def test_kg_query_and_friends(runner):
     assert "island 1" in runner("network", "--data-type", "DT.TRK").output
     assert runner("matrix", "exchange", "--format", "csv").output.startswith("producer,")
     assert "partner" in runner("matrix", "coverage", "--format", "md").output
+
+
+def test_did_you_mean_offers_only_what_the_viewer_may_see():
+    """A standard only a hidden graph holds is neither accepted nor suggested to others."""
+    import pyoxigraph as ox
+
+    from kg.catalogue import Param, resolve
+    from kg.codes import UnknownValue
+    from kg.dataset import Dataset
+    from kg.errors import KGError
+    from kg.store import Store
+
+    csig, rdfs = "https://w3id.org/csig/ont#", "http://www.w3.org/2000/01/rdf-schema#"
+    std = "https://w3id.org/csig/id/standard/"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+    def standard(code: str) -> list[ox.Triple]:
+        node = ox.NamedNode(std + code)
+        return [
+            ox.Triple(node, ox.NamedNode(rdf + "type"), ox.NamedNode(csig + "DataStandard")),
+            ox.Triple(node, ox.NamedNode(rdfs + "label"), ox.Literal(code.upper())),
+        ]
+
+    store = Store()
+    store.replace({"urn:public": standard("ccsds-omm"), "urn:hidden": standard("secret-link")})
+    public, cleared = Dataset.of(["urn:public"]), Dataset.of(["urn:public", "urn:hidden"])
+    param = Param("standard", "standard")
+    assert resolve(store, cleared, param, "secret-link").value == std + "secret-link"
+    with pytest.raises(UnknownValue) as hidden:
+        resolve(store, public, param, "secret-link")
+    assert "secret" not in str(hidden.value).replace("'secret-link'", "")
+    with pytest.raises(KGError, match="did you mean secret-link"):
+        resolve(store, cleared, param, "secret-lnk")
+    with pytest.raises(UnknownValue) as typo:
+        resolve(store, public, param, "secret-lnk")
+    assert typo.value.suggestions == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("query", "coverage", "-p", "mission_area=SDAX"), "did you mean SDA"),
+        (("query", "coverage", "-p", "coalition=FOO"), "no coalition 'FOO'"),
+        (("gaps", "-p", "coalition=FOO"), "no coalition 'FOO'"),
+        (("gaps", "-p", "colition=FVEY"), "no parameter colition"),
+    ],
+)
+def test_the_cli_refuses_an_unknown_code_in_one_line(runner, args, message):
+    result = runner(*args)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -86,10 +86,43 @@ def test_results_download_as_csv_and_sparql_json(client):
 def test_bad_parameters_are_refused(client):
     assert client.get("/api/reports/coverage?k=many").status_code == 400
     assert client.get("/api/reports/coverage?mission_area=no%20such").status_code == 400
-    assert client.get("/api/reports/stale-data?partner=ZZZ").status_code == 404
+    assert client.get("/api/reports/stale-data?partner=ZZZ").status_code == 400
     assert client.get("/api/reports/nothing").status_code == 404
     page = client.get("/reports/coverage?k=many", headers={"Accept": "text/html"})
     assert page.status_code == 400 and b"not a valid integer" in page.data
+
+
+@pytest.mark.parametrize(
+    "url, meant",
+    [
+        ("/api/reports/coverage?mission_area=SDAX", "SDA"),
+        ("/api/reports/coverage?coalition=FVEX", "FVEY"),
+        ("/api/reports/interoperability-gaps?partner=GRB", "GBR"),
+        ("/api/reports/interoperability-gaps?data_type=DT.TRX", "DT.TRK"),
+        ("/api/gaps?coalition=NATTO", "NATO"),
+        ("/api/network?data_type=TRX", "DT.TRK"),
+    ],
+)
+def test_an_unknown_code_answers_400_with_did_you_mean(client, url, meant):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["suggestions"][0]["code"] == meant and "did you mean" in body["message"]
+    name = url.split("?")[1].split("=")[0]
+    assert f"{name}={meant}" in body["suggestions"][0]["url"]
+    assert client.get(body["suggestions"][0]["url"]).status_code == 200
+
+
+def test_a_browser_gets_the_did_you_mean_as_a_page_with_links(client):
+    page = client.get("/reports/coverage?mission_area=SDAX", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    assert (
+        "no mission area &#39;SDAX&#39;" in html
+        and 'href="/reports/coverage?mission_area=SDA"' in html
+    )
+    nothing = client.get("/api/reports/coverage?coalition=QQQQQQ").get_json()
+    assert nothing["suggestions"] == [] and "did you mean" not in nothing["message"]
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,13 @@ from kg.catalogue import (
     check as checked,
 )
 from kg.errors import KGError
+from kg.labels import labels
 from kg.results import plain, render
 from kg.sparql import QueryResult
+from kg.summaries import rows_of, summarise, title
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
-from kg.web.pages import answer, api_route, iri, local, select, wants_json
+from kg.web.pages import answer, api_route, iri, local, paged, select, wants_json
 from kg.web.state import state
 
 bp = Blueprint("reports", __name__)
@@ -37,6 +39,7 @@ DOWNLOADS = {
 }
 FINDINGS_WAIT = 3.0  # seconds the dashboard waits for a gap report that is not at hand
 MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
+COLUMNS_SHOWN = 5  # columns a report table shows at first, beside the finding itself
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
 CONCEPTS = (
@@ -142,7 +145,7 @@ def download(name: str, result: QueryResult, fmt: str) -> Response:
 
 @api_route(bp, "/reports/<name>", "/api/reports/<name>")
 def report(name: str):
-    """Run one named report on the viewer's dataset with the parameters of its form."""
+    """Run one named report on the viewer's dataset: its summary first, then its rows."""
     query = load_catalogue().get(name)
     if query is None:
         abort(404, description=f"no report named {name!r}")
@@ -153,7 +156,9 @@ def report(name: str):
         result = run(
             state().store, query, current_dataset(), values, int(state().settings.number("row_cap"))
         )
-        return result, table(query, result)
+        found = table(query, result)
+        overview = summarise(found["columns"], found["rows"], found["severities"], tops())
+        return result, dict(found, overview=overview.as_dict())
 
     result, rows = kept(f"report/{name}", tuple(sorted(values.items())), compute)
     fmt = request.args.get("format", "")
@@ -163,7 +168,50 @@ def report(name: str):
     if wants_json():
         return answer("report.html", **data)
     choices = {p.type: options(p.type) for p in query.params.values()}
-    return answer("report.html", choices=choices, **data)
+    return answer("report.html", choices=choices, **data, **readable(data))
+
+
+def tops() -> dict[str, str]:
+    """Return each narrower mission area's top-level one in the viewer's dataset."""
+    return kept("tops", None, lambda: gaps.top_areas(state().store, current_dataset()))
+
+
+def readable(data: dict) -> dict:
+    """Return what the HTML page adds to a report: titles, labels, the chosen group's rows,
+    a page of them and the columns shown."""
+    overview = data["overview"]
+    group = request.args.get("group", "")
+    known = {g["group"]: g for g in overview["groups"]}
+    if group and group not in known:
+        raise KGError(f"group: no group {group!r} in this report's findings")
+    picked = (
+        rows_of(overview["columns"], data["rows"], group, tops()) if group else range(data["count"])
+    )
+    findings = [(data["rows"][i], data["severities"][i]) for i in picked]
+    page, paging = paged(findings)
+    shown = {v for row, _ in page for v in row.values()}
+    shown |= {k for g in overview["groups"] for k in g["key"]}
+    columns = [c for c in data["columns"] if c not in ("severity", "explanation", "evidence")]
+    return {
+        "titles": {c: title(c) for c in data["columns"]},
+        "labels": labels(state().store, current_dataset(), shown),
+        "group": known.get(group),
+        "findings": page,
+        "paging": paging,
+        "all_columns": columns,
+        "shown_columns": chosen_columns(columns, overview["columns"]),
+    }
+
+
+def chosen_columns(columns: list[str], keys: list[str]) -> list[str]:
+    """Return the columns the request chose (`col`, repeated), else the first few: the table
+    fits a 1280-pixel screen, and the column chooser adds the others."""
+    asked = request.args.getlist("col")
+    if asked:
+        return [c for c in columns if c in asked]
+    first = [c for c in columns if c in keys] + [c for c in columns if c not in keys]
+    keep = set(first[:COLUMNS_SHOWN])
+    return [c for c in columns if c in keep]
 
 
 def gap_params() -> dict[str, Param]:
@@ -206,7 +254,16 @@ def whole():
     if wants_json():
         return answer("gaps.html", **data)
     choices = {p.type: options(p.type) for p in params.values()}
-    return answer("gaps.html", choices=choices, form=[describe(p) for p in params.values()], **data)
+    groups = [g for sec in data["sections"] for g in sec["overview"]["groups"]]
+    details = {sec["overview"]["detail"] for sec in data["sections"]}
+    return answer(
+        "gaps.html",
+        choices=choices,
+        form=[describe(p) for p in params.values()],
+        labels=labels(state().store, current_dataset(), {k for g in groups for k in g["key"]}),
+        titles={c: title(c) for c in details if c},
+        **data,
+    )
 
 
 def top_findings(limit: int = 5) -> dict:
