@@ -282,7 +282,7 @@ def _summary_markdown(sec: Section) -> list[str]:
         lines.append(
             f"| {group.name} | {group.count} |"
             + (f" {group.confirmed} |" if confirmed else "")
-            + f" {', '.join(group.detail[:6])} |"
+            + f" {', '.join(group.detail)}{f' and {group.more} more' if group.more else ''} |"
         )
     if len(overview.groups) > SHOWN:
         lines.append(

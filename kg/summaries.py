@@ -67,6 +67,7 @@ TITLES = {  # column -> the title people read
     "severity": "Severity",
 }
 SHOWN = 12  # groups a text summary lists before "and N more"
+DETAIL_KEPT = 8  # distinct values a group lists beside its count; `more` counts the rest
 
 
 def title(column: str) -> str:
@@ -95,6 +96,7 @@ class Group:
     severities: dict[str, int] = field(default_factory=dict)
     confirmed: int | None = None
     detail: list[str] = field(default_factory=list)
+    more: int = 0
 
     @property
     def name(self) -> str:
@@ -147,6 +149,7 @@ class Summary:
                     "severities": g.severities,
                     "confirmed": g.confirmed,
                     "detail": g.detail,
+                    "more": g.more,
                 }
                 for g in self.groups
             ],
@@ -199,6 +202,7 @@ def summarise(
     detail = detail_of(columns, keys)
     counted = "confirmed" in columns
     groups: dict[tuple, Group] = {}
+    seen: dict[tuple, set[str]] = {}
     for row, severity in zip(rows, severities, strict=True):
         key = tuple(tops.get(row.get(k, ""), row.get(k, "")) for k in keys)
         group = groups.setdefault(key, Group(list(key), confirmed=0 if counted else None))
@@ -207,8 +211,12 @@ def summarise(
         if counted and is_true(row.get("confirmed")):
             group.confirmed += 1
         value = short(row.get(detail, "") or "")
-        if value and value not in group.detail:
-            group.detail.append(value)
+        if value and value not in seen.setdefault(key, set()):
+            seen[key].add(value)
+            if len(group.detail) < DETAIL_KEPT:
+                group.detail.append(value)
+            else:
+                group.more += 1
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.name))
     confirmed = sum(g.confirmed for g in ordered) if counted else None
     return Summary(name, list(keys), len(rows), ordered, confirmed, detail)

@@ -237,7 +237,7 @@ def test_report_tables_read_as_words_with_the_identifier_as_a_link(client):
     html = client.get("/reports/interoperability-gaps?data_type=DT.TRK", headers=HTML).get_data(
         as_text=True
     )
-    head = html.split('<table class="data results readable">')[1].split("</thead>")[0]
+    head = html.split('<table class="data results readable')[1].split("</thead>")[0]
     assert "<th>Producer</th>" in head and "producerPartner" not in head
     assert '<span class="name">United States</span> <a class="id" href="/id/nation/USA"' in html
     assert html.count('class="explanation"') == html.split("<tbody>")[-1].count("<tr ")
@@ -245,7 +245,7 @@ def test_report_tables_read_as_words_with_the_identifier_as_a_link(client):
     chosen = client.get(
         "/reports/interoperability-gaps?data_type=DT.TRK&col=producer&col=consumer", headers=HTML
     ).get_data(as_text=True)
-    head = chosen.split('<table class="data results readable">')[1].split("</thead>")[0]
+    head = chosen.split('<table class="data results readable')[1].split("</thead>")[0]
     assert head.count("</th>") == 4 and "Producing capability" in head
 
 
