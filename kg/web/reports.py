@@ -24,10 +24,11 @@ from kg.errors import KGError
 from kg.labels import labels
 from kg.results import plain, render
 from kg.sparql import QueryResult
-from kg.summaries import rows_of, summarise, title
+from kg.summaries import summarise, title
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
-from kg.web.pages import answer, api_route, iri, local, paged, select, wants_json
+from kg.web.pages import answer, api_route, iri, local, select, wants_json
+from kg.web.readable import readable, tops
 from kg.web.state import state
 
 bp = Blueprint("reports", __name__)
@@ -39,7 +40,6 @@ DOWNLOADS = {
 }
 FINDINGS_WAIT = 3.0  # seconds the dashboard waits for a gap report that is not at hand
 MOST = 100000  # the largest integer parameter value (as the OpenAPI description says)
-COLUMNS_SHOWN = 5  # columns a report table shows at first, beside the finding itself
 GAP_PARAMS = ("partner", "coalition", "mission_area", "data_type")
 ENGLISH = ' FILTER(LANG(?label) IN ("en", "")) } ORDER BY '
 CONCEPTS = (
@@ -104,12 +104,7 @@ def values_of(params: dict[str, Param]) -> dict[str, str]:
 def check(params: dict[str, Param], values: dict[str, str]) -> None:
     """Raise a `KGError` (400) for a malformed value or a code the viewer's dataset lacks."""
     for name, value in values.items():
-        found = term(params[name], value) if params[name].type in ("integer", "date") else None
-        if (
-            found is not None
-            and params[name].type == "integer"
-            and not 0 <= int(found.value) <= MOST
-        ):
+        if params[name].type == "integer" and not 0 <= int(term(params[name], value).value) <= MOST:
             raise KGError(f"parameter {name}: give a whole number from 0 to {MOST}")
     checked(state().store, current_dataset(), params, values)
 
@@ -169,49 +164,6 @@ def report(name: str):
         return answer("report.html", **data)
     choices = {p.type: options(p.type) for p in query.params.values()}
     return answer("report.html", choices=choices, **data, **readable(data))
-
-
-def tops() -> dict[str, str]:
-    """Return each narrower mission area's top-level one in the viewer's dataset."""
-    return kept("tops", None, lambda: gaps.top_areas(state().store, current_dataset()))
-
-
-def readable(data: dict) -> dict:
-    """Return what the HTML page adds to a report: titles, labels, the chosen group's rows,
-    a page of them and the columns shown."""
-    overview = data["overview"]
-    group = request.args.get("group", "")
-    known = {g["group"]: g for g in overview["groups"]}
-    if group and group not in known:
-        raise KGError(f"group: no group {group!r} in this report's findings")
-    picked = (
-        rows_of(overview["columns"], data["rows"], group, tops()) if group else range(data["count"])
-    )
-    findings = [(data["rows"][i], data["severities"][i]) for i in picked]
-    page, paging = paged(findings)
-    shown = {v for row, _ in page for v in row.values()}
-    shown |= {k for g in overview["groups"] for k in g["key"]}
-    columns = [c for c in data["columns"] if c not in ("severity", "explanation", "evidence")]
-    return {
-        "titles": {c: title(c) for c in data["columns"]},
-        "labels": labels(state().store, current_dataset(), shown),
-        "group": known.get(group),
-        "findings": page,
-        "paging": paging,
-        "all_columns": columns,
-        "shown_columns": chosen_columns(columns, overview["columns"]),
-    }
-
-
-def chosen_columns(columns: list[str], keys: list[str]) -> list[str]:
-    """Return the columns the request chose (`col`, repeated), else the first few: the table
-    fits a 1280-pixel screen, and the column chooser adds the others."""
-    asked = request.args.getlist("col")
-    if asked:
-        return [c for c in columns if c in asked]
-    first = [c for c in columns if c in keys] + [c for c in columns if c not in keys]
-    keep = set(first[:COLUMNS_SHOWN])
-    return [c for c in columns if c in keep]
 
 
 def gap_params() -> dict[str, Param]:
