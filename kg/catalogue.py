@@ -146,7 +146,7 @@ def resolve(store: GraphStore, dataset: Dataset, param: Param, value: object):
     try:
         first = term(param, value)
     except KGError:
-        raise unknown(store, dataset, param.name, param.type, text) from None
+        raise unknown(store, dataset, param.name, param.type, text, shape=False) from None
     namespaces = IRI_TYPES[param.type][0]
     code = first.value.rsplit("/", 1)[-1]
     candidates = [first] + [

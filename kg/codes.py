@@ -26,12 +26,16 @@ SUGGESTIONS = 3  # how many close matches an error offers
 class UnknownValue(KGError):
     """A coded parameter value that names nothing in the viewer's dataset."""
 
-    def __init__(self, param: str, kind: str, value: str, suggestions: list[dict]):
+    def __init__(self, param: str, kind: str, value: str, suggestions: list[dict], shape=True):
         self.param, self.value, self.suggestions = param, value, suggestions
+        name = PATTERNS[kind][1]
+        problem = (
+            f"no {name} {value!r} in your dataset" if shape else f"{value!r} is not a {kind} code"
+        )
         hint = "; did you mean " + " or ".join(s["code"] for s in suggestions) + "?"
         super().__init__(
-            f"parameter {param}: no {PATTERNS[kind][1]} {value!r} in your dataset"
-            + (hint if suggestions else f"; see the list of {PATTERNS[kind][1]}s")
+            f"parameter {param}: {problem}"
+            + (hint if suggestions else f"; see the list of {name}s")
         )
 
 
@@ -83,6 +87,9 @@ def close(value: str, terms: list[dict], n: int = SUGGESTIONS) -> list[dict]:
     return [{"code": t["code"], "label": t["label"]} for t in found[:n]]
 
 
-def unknown(store: GraphStore, dataset: Dataset, param: str, kind: str, value: str) -> UnknownValue:
-    """Return the error for a value no term of `kind` in the dataset has, with close matches."""
-    return UnknownValue(param, kind, value, close(value, known(store, dataset, kind)))
+def unknown(
+    store: GraphStore, dataset: Dataset, param: str, kind: str, value: str, shape: bool = True
+) -> UnknownValue:
+    """Return the error for a value no term of `kind` in the dataset has, with close matches;
+    `shape` is False when the value is not even shaped like a code."""
+    return UnknownValue(param, kind, value, close(value, known(store, dataset, kind)), shape)
