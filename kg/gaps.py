@@ -20,7 +20,7 @@ from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.results import plain
 from kg.store import Store
-from kg.summaries import SHOWN, Summary, summarise, title
+from kg.summaries import SHOWN, Summary, is_true, summarise, title
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 VERSIONS = (
@@ -230,7 +230,7 @@ def to_markdown(rep: GapReport) -> str:
         ]
         lines += _summary_markdown(sec)
         lines += [
-            f"- [{sev}] {row.get('explanation', row)}"
+            f"- [{sev}] {finding_line(row)}"
             for row, sev in zip(sec.rows[:ROWS_SHOWN], sec.severities, strict=False)
         ]
         if len(sec.rows) > ROWS_SHOWN:
@@ -263,6 +263,19 @@ def to_markdown(rep: GapReport) -> str:
     lines += ["", "## interoperability levels", ""]
     lines += [f"- level {k}: {v} partner pair(s)" for k, v in sorted(rep.levels.items())]
     return "\n".join(lines) + "\n"
+
+
+def finding_line(row: dict) -> str:
+    """Return one finding as a line: its explanation, unconfirmed when it rests on an
+    assumption, and its evidence when the report gives it.
+
+    >>> finding_line({"explanation": "A -> B", "confirmed": "false", "evidence": "assumed"})
+    'A -> B (unconfirmed; evidence: assumed)'
+    """
+    text = row.get("explanation") or ", ".join(v for v in row.values() if v)
+    notes = ["unconfirmed"] if "confirmed" in row and not is_true(row["confirmed"]) else []
+    notes += [f"evidence: {row['evidence']}"] if row.get("evidence") else []
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _summary_markdown(sec: Section) -> list[str]:
@@ -312,6 +325,7 @@ def to_html(rep: GapReport) -> str:
         shown=ROWS_SHOWN,
         groups_shown=SHOWN,
         title=title,
+        finding_line=finding_line,
     )
 
 

@@ -303,3 +303,16 @@ def test_the_network_page_explains_bridges_and_islands_with_this_data(client):
     assert "Island" in text and "Bridge" in text and "Single point of failure" in text
     assert f"{bridge['a']}–{bridge['b']}</strong> is the only way" in text
     assert ", ".join(words["islands"][0]) in text
+
+
+def test_a_finding_shows_its_evidence_and_whether_it_is_confirmed(client):
+    app = client.application
+    with app.test_request_context("/"):
+        macros = app.jinja_env.get_template("_params.html").module
+        row = {"explanation": "JPN -> USA", "evidence": "assumed: cspoc", "confirmed": "false"}
+        unconfirmed = str(macros.finding(row, "warning", {}))
+        confirmed = str(macros.finding(dict(row, confirmed="true"), "violation", {}))
+    assert "JPN -&gt; USA" in unconfirmed and "Evidence: assumed: cspoc" in unconfirmed
+    assert 'class="tag unconfirmed"' in unconfirmed and 'class="tag confirmed"' in confirmed
+    plain = str(macros.finding({"explanation": "x"}, "info", {}))
+    assert "confirmed" not in plain and "Evidence" not in plain

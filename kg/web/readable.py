@@ -37,7 +37,9 @@ def readable(data: dict) -> dict:
     page, paging = paged(findings)
     shown = {v for row, _ in page for v in row.values()}
     shown |= {k for g in overview["groups"] for k in g["key"]}
-    columns = [c for c in data["columns"] if c not in ("severity", "explanation", "evidence")]
+    columns = [
+        c for c in data["columns"] if c not in ("severity", "explanation", "evidence", "confirmed")
+    ]
     return {
         "titles": {c: title(c) for c in data["columns"]},
         "labels": labels(state().store, current_dataset(), shown),
