@@ -147,13 +147,10 @@ def resolve(store: GraphStore, dataset: Dataset, param: Param, value: object):
         first = term(param, value)
     except KGError:
         raise unknown(store, dataset, param.name, param.type, text, shape=False) from None
-    namespaces = IRI_TYPES[param.type][0]
     code = first.value.rsplit("/", 1)[-1]
-    candidates = [first] + [
-        ox.NamedNode(n + code) for n in namespaces if not first.value.startswith(n)
-    ]
-    if text.startswith("https://w3id.org/csig/"):
-        candidates = [first]
+    candidates = [first]
+    if not text.startswith("https://w3id.org/csig/"):  # a code: try each namespace in turn
+        candidates = [ox.NamedNode(n + code) for n in IRI_TYPES[param.type][0]]
     for candidate in candidates:
         if exists(store, dataset, param.type, candidate):
             return candidate

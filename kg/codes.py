@@ -11,7 +11,7 @@ from kg.errors import KGError
 from kg.namespaces import sparql_prefixes
 
 ENGLISH = 'FILTER(LANG(?name) IN ("en", ""))'
-SCHEME = "?iri skos:inScheme <{}> ; skos:notation ?code ; skos:prefLabel ?name . " + ENGLISH
+SCHEME = "?iri skos:inScheme <{}> ; skos:notation ?notation ; skos:prefLabel ?name . " + ENGLISH
 TYPED = "?iri a ?type ; rdfs:label ?name . " + ENGLISH + " VALUES ?type {{ {} }}"
 PATTERNS = {  # parameter type -> what its known terms are, and what each is called in a message
     "mission-area": (SCHEME.format("https://w3id.org/csig/missionarea/scheme"), "mission area"),
@@ -46,7 +46,7 @@ def known(store: GraphStore, dataset: Dataset, kind: str) -> list[dict]:
     """Return the terms of a coded type the dataset holds, each with its iri, code and label."""
     sparql = (
         PREFIXES
-        + "SELECT ?iri (SAMPLE(?code) AS ?code) (SAMPLE(?name) AS ?label) WHERE { "
+        + "SELECT ?iri (SAMPLE(?notation) AS ?code) (SAMPLE(?name) AS ?label) WHERE { "
         + PATTERNS[kind][0]
         + " } GROUP BY ?iri ORDER BY ?iri"
     )
