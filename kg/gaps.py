@@ -18,6 +18,7 @@ from kg.analysis.model import short
 from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
+from kg.progress import task
 from kg.results import plain
 from kg.store import Store
 
@@ -115,17 +116,28 @@ def report(
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
     out = GapReport(params, as_of)
-    # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        loading = pool.submit(load_model, store, dataset)
-        out.sections = list(
-            pool.map(lambda q: section(store, dataset, q, params), load_catalogue().values())
-        )
-        model = loading.result()
-    out.network = analyse(model)
-    out.adoptions = recommend(model, top)
-    for level in levels(model):
-        out.levels[level.level] = out.levels.get(level.level, 0) + 1
+    queries = list(load_catalogue().values())
+    with task("gap report", len(queries) + 4) as advance:
+
+        def counted(step):
+            def run(*args):
+                result = step(*args)
+                advance()
+                return result
+
+            return run
+
+        # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            loading = pool.submit(counted(load_model), store, dataset)
+            out.sections = list(
+                pool.map(counted(lambda q: section(store, dataset, q, params)), queries)
+            )
+            model = loading.result()
+        out.network = counted(analyse)(model)
+        out.adoptions = counted(recommend)(model, top)
+        for level in counted(levels)(model):
+            out.levels[level.level] = out.levels.get(level.level, 0) + 1
     return out
 
 
