@@ -295,3 +295,33 @@ def test_screenshots_at_1280_by_900(server, page, path, name):
     page.screenshot(path=str(target))
     header = target.read_bytes()[16:24]  # PNG IHDR: width and height, big-endian
     assert (int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")) == (1280, 900)
+
+
+def test_search_from_the_header_ranks_the_key_first_and_filters_by_type(server, page):
+    page.goto(server + "/")
+    page.fill("header input[name=q]", "OMM")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=OMM")
+    assert page.inner_text("table.data tbody tr >> nth=0").startswith("CCSDS OMM")
+    page.click("aside.facets >> text=Data standard")
+    page.wait_for_url("**type=**")
+    types = page.locator("table.data tbody td:nth-child(2)").all_inner_texts()
+    assert types and set(types) == {"Data standard"}
+
+
+def test_the_submit_page_downloads_both_templates(server, page, tmp_path):
+    from openpyxl import load_workbook
+
+    page.goto(server + "/submit")
+    for link, name in (
+        ("Excel template", "capabilities.xlsx"),
+        ("CSV template", "capabilities.csv"),
+    ):
+        with page.expect_download() as download:
+            page.click(f"main >> text={link}")
+        assert download.value.suggested_filename == name
+        download.value.save_as(tmp_path / name)
+    book = load_workbook(tmp_path / "capabilities.xlsx")
+    assert book.sheetnames == ["capabilities", "lists", "documentation"]
+    assert book["capabilities"].data_validations.dataValidation
+    assert (tmp_path / "capabilities.csv").read_text().startswith("# Several values")
