@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from kg.analysis.model import short
 from kg.catalogue import SEVERITIES, Param, Query, check, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
+from kg.progress import task
 from kg.results import plain
 from kg.store import Store
 from kg.summaries import SHOWN, Summary, is_true, summarise, title
@@ -143,19 +145,31 @@ def report(
         params["as_of"] = as_of
     check(store, dataset, declared(), params)
     out = GapReport(params, as_of)
-    # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        loading = pool.submit(load_model, store, dataset)
-        tops = top_areas(store, dataset)
-        out.sections = list(
-            pool.map(lambda q: section(store, dataset, q, params, tops), load_catalogue().values())
-        )
-        model = loading.result()
-    out.network = analyse(model)
-    out.adoptions = recommend(model, top)
-    for level in levels(model):
-        out.levels[level.level] = out.levels.get(level.level, 0) + 1
+    queries = list(load_catalogue().values())
+    with task("gap report", len(queries) + 4) as advance:
+        # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            loading = pool.submit(_counted(load_model, advance), store, dataset)
+            tops = top_areas(store, dataset)
+            one = _counted(lambda q: section(store, dataset, q, params, tops), advance)
+            out.sections = list(pool.map(one, queries))
+            model = loading.result()
+        out.network = _counted(analyse, advance)(model)
+        out.adoptions = _counted(recommend, advance)(model, top)
+        for level in _counted(levels, advance)(model):
+            out.levels[level.level] = out.levels.get(level.level, 0) + 1
     return out
+
+
+def _counted(step: Callable, advance: Callable[[], None]) -> Callable:
+    """`step`, counting one step of progress each time it returns."""
+
+    def run(*args):
+        result = step(*args)
+        advance()
+        return result
+
+    return run
 
 
 def store_as_of(store: GraphStore, day: dt.date) -> Store:
