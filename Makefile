@@ -2,16 +2,24 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# Two stamps: `make run` installs only what running needs; `make test` adds the test tools.
+SUM := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+RUN_STAMP := $(VENV)/.installed-run-$(SUM)
+TEST_STAMP := $(VENV)/.installed-test-$(SUM)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint bench system-packages clean
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	rm -f $(VENV)/.installed-run-*
+	touch $@
+
+$(TEST_STAMP): $(RUN_STAMP)
 	$(BIN)/pip install -q -e '.[test]'
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.installed-test-*
 	touch $@
 
 # Debian packages the tests need: Chromium (browser tests), Virtuoso (remote store), a JRE
@@ -29,21 +37,21 @@ system-packages:
 	fi; \
 	$(SUDO) service virtuoso-opensource-7 stop >/dev/null 2>&1 || true
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/kg init
 	@$(BIN)/python -m kg.demo
 	$(BIN)/kg serve
 
-test: $(STAMP) system-packages
+test: $(TEST_STAMP) system-packages
 	$(BIN)/ruff check kg tests benchmarks app.py
 	$(BIN)/ruff format --check kg tests benchmarks app.py
 	$(BIN)/pytest -q
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check kg tests benchmarks app.py
 	$(BIN)/ruff format --check kg tests benchmarks app.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -19,6 +19,7 @@ from kg.content import Content, read_files
 from kg.dataset import GraphStore, continue_from
 from kg.errors import KGError
 from kg.namespaces import GRAPH, ONTOLOGY_GRAPH
+from kg.progress import Advance, task
 from kg.submissions import Context, read, submit
 from kg.submissions.history import history, last_version
 from kg.submissions.ownership import record_existing
@@ -55,25 +56,35 @@ def build(
     new = store.embedded and not readers and not store.graphs()
     if new:
         store.bulk = True  # uncommitted graphs are invisible, so a new store may load in bulk
-    try:
-        with store.lock:
-            _refresh(store, content, progress, result)
-            record_existing(store)
-            _seed(store, content, progress, context or Context(content), result)
-    finally:
-        if new:
-            store.bulk = False
-    viewer_dataset(store)  # the public and administrator views now, in bulk while new
-    full_dataset(store)
+    steps = len(content.graph_files()) + len(content.partner_files()) + 1
+    with task("kg init", steps) as advance:
+        try:
+            with store.lock:
+                _refresh(store, content, progress, result, advance)
+                record_existing(store)
+                _seed(store, content, progress, context or Context(content), result, advance)
+        finally:
+            if new:
+                store.bulk = False
+        viewer_dataset(store)  # the public and administrator views now, in bulk while new
+        full_dataset(store)
+        advance()
     progress("built the views of the public and of administrators")
     return result
 
 
 def _refresh(
-    store: GraphStore, content: Content, progress: Callable[[str], None], result: BuildResult
+    store: GraphStore,
+    content: Content,
+    progress: Callable[[str], None],
+    result: BuildResult,
+    advance: Advance = lambda steps=1: None,
 ) -> None:
     """Replace the project-owned graphs that changed, and drop those no file holds, at once."""
-    wanted = {graph: read_files(paths) for graph, paths in content.graph_files().items()}
+    wanted = {}
+    for graph, paths in content.graph_files().items():
+        wanted[graph] = read_files(paths)
+        advance()
     stale = [g for g in store.graphs() if g.startswith(PROJECT_GRAPHS) and g not in wanted]
     changed = {g: ts for g, ts in wanted.items() if not same_graph(ts, store.triples(g))}
     if changed or stale:
@@ -112,9 +123,11 @@ def _seed(
     progress: Callable[[str], None],
     context: Context,
     result: BuildResult,
+    advance: Advance = lambda steps=1: None,
 ) -> None:
     """Submit each bundled partner file whose partner has never had a version."""
     for path in content.partner_files():
+        advance()
         partner = path.stem.upper()
         if version := last_version(store, partner):
             result.kept[partner] = version

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.namespaces import ID, PREFIXES
@@ -134,16 +135,34 @@ def term(param: Param, value: object) -> ox.NamedNode | ox.Literal:
 
 
 def resolve(store: GraphStore, dataset: Dataset, param: Param, value: object):
-    """Return the term for a value, choosing among candidate namespaces the one that exists."""
-    first = term(param, value)
-    if param.type != "partner" or first.value.startswith("https://w3id.org/csig/id/coalition/"):
-        return first
+    """Return the term for a value, checked against the terms of its type in the dataset.
+
+    A partner code is looked up in each candidate namespace. A code naming nothing the
+    viewer may see raises `UnknownValue` with the closest codes that viewer may see.
+    """
+    if param.type not in IRI_TYPES:
+        return term(param, value)
+    text = str(value).strip()
+    try:
+        first = term(param, value)
+    except KGError:
+        raise unknown(store, dataset, param.name, param.type, text, shape=False) from None
     code = first.value.rsplit("/", 1)[-1]
-    for namespace in IRI_TYPES["partner"][0]:
-        candidate = ox.NamedNode(namespace + code)
-        if store.query("ASK { ?s ?p ?o }", dataset, {"s": candidate}):
+    candidates = [first]
+    if not text.startswith("https://w3id.org/csig/"):  # a code: try each namespace in turn
+        candidates = [ox.NamedNode(n + code) for n in IRI_TYPES[param.type][0]]
+    for candidate in candidates:
+        if exists(store, dataset, param.type, candidate):
             return candidate
-    raise KGError(f"parameter {param.name}: no partner {code!r} in your dataset")
+    raise unknown(store, dataset, param.name, param.type, text)
+
+
+def check(store: GraphStore, dataset: Dataset, params: dict[str, Param], values: dict) -> dict:
+    """Return the terms of `values` for these parameters; raise a `KGError` at a bad one."""
+    strangers = ", ".join(sorted(set(values) - set(params)))
+    if strangers:
+        raise KGError(f"no parameter {strangers}; the parameters: {', '.join(params) or 'none'}")
+    return {name: resolve(store, dataset, params[name], v) for name, v in values.items()}
 
 
 def bindings(store: GraphStore, dataset: Dataset, query: Query, values: dict) -> dict:

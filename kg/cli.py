@@ -70,8 +70,14 @@ def _settings_options(func):
 @click.group(cls=Group)
 @_settings_options
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar or progress lines on stderr (a bar shows only on a terminal).",
+)
 @click.pass_context
-def main(ctx: click.Context, verbose: int, **overrides) -> None:
+def main(ctx: click.Context, verbose: int, quiet: bool, **overrides) -> None:
     """Coalition space interoperability graph: vocabulary, submissions, gaps, explorer.
 
     While `kg serve` runs on the same store, every command is carried out by that server.
@@ -80,6 +86,12 @@ def main(ctx: click.Context, verbose: int, **overrides) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     served = SERVED.get()
     ctx.obj = served.settings if served else load_settings(overrides)
+    ctx.meta["quiet"] = quiet
+    if not ctx.resilient_parsing:  # long work draws a bar on a terminal's stderr
+        from kg.cli_progress import display_for
+        from kg.progress import showing
+
+        ctx.with_resource(showing(display_for(quiet)))
     if served is None and ctx.invoked_subcommand and not ctx.resilient_parsing:
         from kg.cli_served import hand_over
 
@@ -141,8 +153,10 @@ LOCK_WAIT = 30.0  # seconds a command waits for another `kg` command to release 
 
 
 def progress(message: str) -> None:
-    """Show progress of long work on stderr."""
-    click.echo(f"  {message}", err=True)
+    """Show progress of long work on stderr (not with --quiet)."""
+    context = click.get_current_context(silent=True)
+    if context is None or not context.find_root().meta.get("quiet"):
+        click.echo(f"  {message}", err=True)
 
 
 @main.command()

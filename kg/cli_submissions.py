@@ -226,7 +226,19 @@ def rollback(partner: str, version: int, confirm: bool, user: str) -> None:
 @click.argument("file", type=LocalPath(dir_okay=False, path_type=Path))
 @handled
 def template(file: Path) -> None:
-    """Write a blank submission template: FILE.csv (documented header) or FILE.xlsx."""
-    from kg.submissions.template import write_template
+    """Write a blank submission template: FILE.csv (documented header) or FILE.xlsx.
 
-    click.echo(f"wrote {write_template(file)}")
+    The workbook's drop-down lists hold the codes of the store's vocabularies (the bundled
+    files' when the store is not built yet), as the Submit page's download does.
+    """
+    from kg.access import viewer_dataset
+    from kg.submissions.template import write_template
+    from kg.submissions.vocabularies import content_lists, store_lists
+
+    root = content().root
+    lists = None
+    if file.suffix == ".xlsx":
+        store = open_store()
+        lists = store_lists(store, viewer_dataset(store)) or content_lists(root)
+    levels = root / "ontology" / "vocab" / "classification.ttl"
+    click.echo(f"wrote {write_template(file, levels, lists)}")

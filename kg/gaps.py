@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,12 +16,14 @@ import pyoxigraph as ox
 from kg.access import public_base_graphs
 from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
 from kg.analysis.model import short
-from kg.catalogue import SEVERITIES, Query, load_catalogue, row_severity, run
+from kg.catalogue import SEVERITIES, Param, Query, check, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
+from kg.progress import task
 from kg.results import plain
 from kg.sparql import QueryResult
 from kg.store import Store
+from kg.summaries import SHOWN, Summary, is_true, summarise, title
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 VERSIONS = (
@@ -41,6 +44,16 @@ SELECT (COUNT(DISTINCT ?i) AS ?interfaces) (COUNT(DISTINCT ?guess) AS ?assumed) 
 )
 
 
+TOPS = (
+    sparql_prefixes(("skos",))
+    + """
+SELECT ?narrow ?top WHERE {
+  ?narrow skos:broader+ ?top . ?top skos:topConceptOf <https://w3id.org/csig/missionarea/scheme>
+}"""
+)
+ROWS_SHOWN = 200  # rows per section in Markdown and HTML; CSV and JSON keep every row
+
+
 @dataclass
 class Section:
     """One report of the catalogue and the rows it found."""
@@ -50,6 +63,8 @@ class Section:
     severity: str
     rows: list[dict] = field(default_factory=list)
     severities: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    overview: Summary | None = None
     evidence: str = ""
 
 
@@ -146,22 +161,45 @@ def evidence_summary(rows: list[dict]) -> str:
 
 
 def section(
-    store: GraphStore, dataset: Dataset, query: Query, params: dict, confirmed_only: bool = False
+    store: GraphStore,
+    dataset: Dataset,
+    query: Query,
+    params: dict,
+    tops: dict | None = None,
+    confirmed_only: bool = False,
 ) -> Section:
-    """Run one catalogue query with the parameters it declares."""
+    """Run one catalogue query with the parameters it declares, and summarise its rows."""
     mine = {k: v for k, v in params.items() if k in query.params}
     result = run(store, query, dataset, mine)
     if confirmed_only:
         keep_confirmed(result)
     rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
+    severities = [row_severity(query, row) for row in result.rows]
+    overview = summarise(result.variables, rows, severities, tops)
     return Section(
         query.name,
         query.summary,
         query.severity,
         rows,
-        [row_severity(query, row) for row in result.rows],
+        severities,
+        result.variables,
+        overview,
         evidence_summary(rows),
     )
+
+
+def top_areas(store: GraphStore, dataset: Dataset) -> dict[str, str]:
+    """Return each narrower mission area's top-level area, for summaries per mission area."""
+    return {r["narrow"].value: r["top"].value for r in store.select(TOPS, dataset)}
+
+
+def declared() -> dict[str, Param]:
+    """Return every parameter some report of the catalogue declares, by name."""
+    found: dict[str, Param] = {}
+    for query in load_catalogue().values():
+        for name, param in query.params.items():
+            found.setdefault(name, param)
+    return found
 
 
 def report(
@@ -180,26 +218,39 @@ def report(
     params = dict(params or {})
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
+    check(store, dataset, declared(), params)
     out = GapReport(params, as_of, confirmed_only=confirmed_only)
-    # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        loading = pool.submit(load_model, store, dataset)
-        out.sections = list(
-            pool.map(
-                lambda q: section(store, dataset, q, params, confirmed_only),
-                load_catalogue().values(),
+    queries = list(load_catalogue().values())
+    with task("gap report", len(queries) + 4) as advance:
+        # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            loading = pool.submit(_counted(load_model, advance), store, dataset)
+            tops = top_areas(store, dataset)
+            one = _counted(
+                lambda q: section(store, dataset, q, params, tops, confirmed_only), advance
             )
-        )
-        model = loading.result()
-    row = store.select(INPUTS, dataset)[0]
-    out.inputs = {k: int(row[k].value) if k in row else 0 for k in ("interfaces", "assumed")}
-    out.network = analyse(model)
-    out.adoptions = recommend(model, top)
-    if confirmed_only:
-        out.adoptions = [a for a in out.adoptions if a.confirmed]
-    for level in levels(model):
-        out.levels[level.level] = out.levels.get(level.level, 0) + 1
+            out.sections = list(pool.map(one, queries))
+            model = loading.result()
+        row = store.select(INPUTS, dataset)[0]
+        out.inputs = {k: int(row[k].value) if k in row else 0 for k in ("interfaces", "assumed")}
+        out.network = _counted(analyse, advance)(model)
+        out.adoptions = _counted(recommend, advance)(model, top)
+        if confirmed_only:
+            out.adoptions = [a for a in out.adoptions if a.confirmed]
+        for level in _counted(levels, advance)(model):
+            out.levels[level.level] = out.levels.get(level.level, 0) + 1
     return out
+
+
+def _counted(step: Callable, advance: Callable[[], None]) -> Callable:
+    """`step`, counting one step of progress each time it returns."""
+
+    def run(*args):
+        result = step(*args)
+        advance()
+        return result
+
+    return run
 
 
 def store_as_of(store: GraphStore, day: dt.date) -> Store:
@@ -244,7 +295,7 @@ def to_json(rep: GapReport) -> str:
         "counts": rep.counts(),
         "as_of": rep.as_of,
         "params": rep.params,
-        "sections": [asdict(s) for s in rep.sections],
+        "sections": [dict(asdict(s), overview=s.overview.as_dict()) for s in rep.sections],
         "network": asdict(rep.network) if rep.network else None,
         "network_findings": rep.network_findings() if rep.network else [],
         "adoptions": [_adoption(a) for a in rep.adoptions],
@@ -279,10 +330,16 @@ def to_markdown(rep: GapReport) -> str:
             sec.evidence,
             "",
         ]
+        lines += _summary_markdown(sec)
         lines += [
-            f"- [{sev}] {row.get('explanation', row)}"
-            for row, sev in zip(sec.rows, sec.severities, strict=True)
+            f"- [{sev}] {finding_line(row)}"
+            for row, sev in zip(sec.rows[:ROWS_SHOWN], sec.severities, strict=False)
         ]
+        if len(sec.rows) > ROWS_SHOWN:
+            lines.append(
+                f"- ... and {len(sec.rows) - ROWS_SHOWN} more: "
+                f"`kg query {sec.name} --format csv` gives every row"
+            )
         lines.append("")
     lines += ["## network (warning)", ""]
     net = rep.network
@@ -310,6 +367,54 @@ def to_markdown(rep: GapReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def finding_line(row: dict) -> str:
+    """Return one finding as a line: its explanation, unconfirmed when it rests on an
+    assumption, and its evidence when the report gives it.
+
+    >>> finding_line({"explanation": "A -> B", "confirmed": "false", "evidence": "assumed"})
+    'A -> B (unconfirmed; evidence: assumed)'
+    """
+    text = row.get("explanation") or ", ".join(v for v in row.values() if v)
+    notes = ["unconfirmed"] if "confirmed" in row and not is_true(row["confirmed"]) else []
+    notes += [f"evidence: {row['evidence']}"] if row.get("evidence") else []
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _summary_markdown(sec: Section) -> list[str]:
+    """Return a section's summary as Markdown: its one line and a table of the largest groups."""
+    overview = sec.overview
+    lines = [f"**Summary:** {overview.line()}", ""]
+    if not overview.columns or not overview.groups:
+        return lines
+    confirmed = overview.confirmed is not None
+    lines += [
+        f"| {title_case(overview.by)} | findings |"
+        + (" confirmed |" if confirmed else "")
+        + f" {title(overview.detail).lower()} |",
+        "|---|---|" + ("---|" if confirmed else "") + "---|",
+    ]
+    for group in overview.groups[:SHOWN]:
+        lines.append(
+            f"| {group.name} | {group.count} |"
+            + (f" {group.confirmed} |" if confirmed else "")
+            + f" {', '.join(group.detail)}{f' and {group.more} more' if group.more else ''} |"
+        )
+    if len(overview.groups) > SHOWN:
+        lines.append(
+            f"| ... {len(overview.groups) - SHOWN} more | | |" + (" |" if confirmed else "")
+        )
+    return lines + [""]
+
+
+def title_case(text: str) -> str:
+    """Return text with a capital first letter.
+
+    >>> title_case("partner pair")
+    'Partner pair'
+    """
+    return text[:1].upper() + text[1:]
+
+
 def to_html(rep: GapReport) -> str:
     """Return the report as a standalone, autoescaped HTML page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
@@ -319,6 +424,10 @@ def to_html(rep: GapReport) -> str:
         adoptions=[_adoption(a) for a in rep.adoptions],
         findings=rep.network_findings(),
         zip=zip,
+        shown=ROWS_SHOWN,
+        groups_shown=SHOWN,
+        title=title,
+        finding_line=finding_line,
     )
 
 

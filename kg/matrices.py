@@ -20,6 +20,11 @@ SELECT ?partner ?area (COUNT(DISTINCT ?capability) AS ?n) WHERE {
   ?narrow skos:broader? ?area . ?area skos:topConceptOf ?scheme .
 } GROUP BY ?partner ?area"""
 )
+TOP_AREAS = (
+    sparql_prefixes(("skos",))
+    + """
+SELECT ?area WHERE { ?area skos:topConceptOf <https://w3id.org/csig/missionarea/scheme> }"""
+)
 
 
 @dataclass
@@ -34,13 +39,15 @@ class Matrix:
 def coverage(store: GraphStore, dataset: Dataset) -> Matrix:
     """Return partner x top-level mission area: the number of capabilities in each cell.
 
+    Every top-level mission area is a column, those nobody covers too: they are the gaps.
     A constellation is one capability: its members (csig:memberOf) are not counted again.
     """
     cells = {
         (short(r["partner"].value), short(r["area"].value)): int(r["n"].value)
         for r in store.select(COVERAGE, dataset)
     }
-    areas = sorted({a for _, a in cells})
+    tops = {short(r["area"].value) for r in store.select(TOP_AREAS, dataset)}
+    areas = sorted(tops | {a for _, a in cells})
     partners = sorted({p for p, _ in cells})
     rows = [[p, *(cells.get((p, a), 0) for a in areas)] for p in partners]
     return Matrix("capability coverage (partner x mission area)", ["partner", *areas], rows)

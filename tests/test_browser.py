@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import require, require_program
 
 pytestmark = pytest.mark.browser
-ARTEFACTS = Path(__file__).parent / "artefacts"
+ARTEFACTS = Path(__file__).parent / "artefacts"  # kept after the run; git-ignored
+VIEWPORT = {"width": 1280, "height": 900}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -43,7 +44,7 @@ def browser():
 @pytest.fixture()
 def page(browser):
     """Open a fresh page (its own cookies) that records console errors."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     tab = context.new_page()
     tab.errors = []
     tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
@@ -181,3 +182,146 @@ def test_the_network_page_draws_an_svg_filtered_by_data_type(server, page):
     page.wait_for_url("**data_type=DT.TRK**")
     assert 0 < page.locator("svg.network a.node").count() < everything
     shot(page, "network-trk")
+
+
+# Every page a visitor can reach by following links, for the accessibility checks.
+CRAWLABLE = [
+    "/",
+    "/partners",
+    "/id/nation/GBR",
+    "/capabilities",
+    "/id/capability/skynet-5",
+    "/standards",
+    "/id/standard/ccsds-omm",
+    "/mission-areas",
+    "/reports",
+    "/reports/coverage",
+    "/gaps",
+    "/matrices",
+    "/matrices/coverage",
+    "/network",
+    "/strategy",
+    "/submit",
+    "/search?q=OMM",
+    "/partners/GBR/history",
+    "/ontology",
+    "/signin",
+    "/query",
+    "/packages",
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """The axe-core engine as axe-playwright-python bundles it (nothing is fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def serious_violations(axe, tab) -> list[tuple]:
+    """Return axe-core's serious and critical violations on the page: rule, impact, where."""
+    found = axe.run(tab).response["violations"]
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("path", CRAWLABLE)
+def test_every_page_passes_axe_core(server, page, axe, path):
+    assert page.goto(server + path).status == 200
+    assert serious_violations(axe, page) == []
+
+
+def test_a_signed_in_capability_page_passes_axe_core_and_announces_its_marking(server, page, axe):
+    page.goto(server + "/signin")
+    page.fill("#token", "demo-gbr-officer")
+    page.click("main >> button:has-text('Sign in')")
+    page.goto(server + "/id/nation/GBR")
+    page.click("text=EXERCISE — Sovereign GEO inspection tasking")
+    live = page.locator(".banner[role=status][aria-live=polite]")
+    assert live.count() == 1 and live.inner_text().startswith("SECRET")
+    assert live.get_attribute("aria-label") == "Marking: " + live.inner_text()
+    assert serious_violations(axe, page) == []
+
+
+def focused(tab) -> dict:
+    """Return what has the keyboard focus: its text, where it is, and its outline."""
+    return tab.evaluate(
+        """() => { const e = document.activeElement; const s = getComputedStyle(e);
+          return {text: (e.innerText || '').trim(), id: e.id, nav: !!e.closest('nav.main'),
+                  outline: s.outlineStyle + ' ' + s.outlineWidth}; }"""
+    )
+
+
+def test_the_keyboard_skips_to_content_and_follows_the_main_nav(server, page):
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["text"] == "Skip to main content" and first["outline"] != "none 0px"
+    assert page.locator("a.skip").is_visible()
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "main"
+    page.goto(server + "/")
+    for _ in range(40):  # skip link, brand, search, sign-in, then the main nav
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["nav"] and now["text"] == "Standards":
+            break
+    else:
+        pytest.fail("Tab never reached Standards in the main nav")
+    assert now["outline"].startswith("solid")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/standards")
+    assert page.locator("nav.main a[aria-current=page]").inner_text() == "Standards"
+
+
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/", "dashboard"),
+        ("/reports/coverage", "report"),
+        ("/matrices/coverage", "matrix"),
+        ("/submit", "submit"),
+        ("/search?q=OMM", "search"),
+    ],
+)
+def test_screenshots_at_1280_by_900(server, page, path, name):
+    assert page.goto(server + path).status == 200
+    ARTEFACTS.mkdir(exist_ok=True)
+    target = ARTEFACTS / f"1280x900-{name}.png"
+    page.screenshot(path=str(target))
+    header = target.read_bytes()[16:24]  # PNG IHDR: width and height, big-endian
+    assert (int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")) == (1280, 900)
+
+
+def test_search_from_the_header_ranks_the_key_first_and_filters_by_type(server, page):
+    page.goto(server + "/")
+    page.fill("header input[name=q]", "OMM")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=OMM")
+    assert page.inner_text("table.data tbody tr >> nth=0").startswith("CCSDS OMM")
+    page.click("aside.facets >> text=Data standard")
+    page.wait_for_url("**type=**")
+    types = page.locator("table.data tbody td:nth-child(2)").all_inner_texts()
+    assert types and set(types) == {"Data standard"}
+
+
+def test_the_submit_page_downloads_both_templates(server, page, tmp_path):
+    from openpyxl import load_workbook
+
+    page.goto(server + "/submit")
+    for link, name in (
+        ("Excel template", "capabilities.xlsx"),
+        ("CSV template", "capabilities.csv"),
+    ):
+        with page.expect_download() as download:
+            page.click(f"main >> text={link}")
+        assert download.value.suggested_filename == name
+        download.value.save_as(tmp_path / name)
+    book = load_workbook(tmp_path / "capabilities.xlsx")
+    assert book.sheetnames == ["capabilities", "lists", "documentation"]
+    assert book["capabilities"].data_validations.dataValidation
+    assert (tmp_path / "capabilities.csv").read_text().startswith("# Several values")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import heapq
 import html
+import io
 import json
 import os
 import re
 import time
+import zipfile
 from collections import Counter
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
@@ -170,6 +172,15 @@ def seeds() -> list[tuple[str, str | None]]:
     return urls
 
 
+def readable(response) -> str:
+    """Return a body as text; a workbook (the XLSX template) as the text of all its parts."""
+    data = response.get_data()
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            return "\n".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+    return data.decode("utf-8")
+
+
 def crawl(
     client, key: str, bad: set[str] | None = None, cap: int = CAP, kinds: Counter | None = None
 ) -> tuple[int, list[str], Counter]:
@@ -197,7 +208,7 @@ def crawl(
             statuses[f"{response.status_code} {url[:80]}"] += 1
         if kinds is not None:
             kinds[kind_of(url, accept)] += 1
-        body = response.get_data(as_text=True)
+        body = readable(response)
         kind = response.content_type or ""
         text = texts(body, kind) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers)
         leaks += [f"{key} GET {url} (Accept {accept}): {s!r}" for s in bad if s in text]

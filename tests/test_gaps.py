@@ -116,3 +116,118 @@ def test_kg_query_and_friends(runner):
     assert "island 1" in runner("network", "--data-type", "DT.TRK").output
     assert runner("matrix", "exchange", "--format", "csv").output.startswith("producer,")
     assert "partner" in runner("matrix", "coverage", "--format", "md").output
+
+
+def test_did_you_mean_offers_only_what_the_viewer_may_see():
+    """A standard only a hidden graph holds is neither accepted nor suggested to others."""
+    import pyoxigraph as ox
+
+    from kg.catalogue import Param, resolve
+    from kg.codes import UnknownValue
+    from kg.dataset import Dataset
+    from kg.errors import KGError
+    from kg.store import Store
+
+    csig, rdfs = "https://w3id.org/csig/ont#", "http://www.w3.org/2000/01/rdf-schema#"
+    std = "https://w3id.org/csig/id/standard/"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+    def standard(code: str) -> list[ox.Triple]:
+        node = ox.NamedNode(std + code)
+        return [
+            ox.Triple(node, ox.NamedNode(rdf + "type"), ox.NamedNode(csig + "DataStandard")),
+            ox.Triple(node, ox.NamedNode(rdfs + "label"), ox.Literal(code.upper())),
+        ]
+
+    store = Store()
+    store.replace({"urn:public": standard("ccsds-omm"), "urn:hidden": standard("secret-link")})
+    public, cleared = Dataset.of(["urn:public"]), Dataset.of(["urn:public", "urn:hidden"])
+    param = Param("standard", "standard")
+    assert resolve(store, cleared, param, "secret-link").value == std + "secret-link"
+    with pytest.raises(UnknownValue) as hidden:
+        resolve(store, public, param, "secret-link")
+    assert "secret" not in str(hidden.value).replace("'secret-link'", "")
+    with pytest.raises(KGError, match="did you mean secret-link"):
+        resolve(store, cleared, param, "secret-lnk")
+    with pytest.raises(UnknownValue) as typo:
+        resolve(store, public, param, "secret-lnk")
+    assert typo.value.suggestions == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("query", "coverage", "-p", "mission_area=SDAX"), "did you mean SDA"),
+        (("query", "coverage", "-p", "coalition=FOO"), "no coalition 'FOO'"),
+        (("gaps", "-p", "coalition=FOO"), "no coalition 'FOO'"),
+        (("gaps", "-p", "colition=FVEY"), "no parameter colition"),
+    ],
+)
+def test_the_cli_refuses_an_unknown_code_in_one_line(runner, args, message):
+    result = runner(*args)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+NOR, USA, GBR = (f"https://w3id.org/csig/id/nation/{c}" for c in ("NOR", "USA", "GBR"))
+ORB, TRK = (f"https://w3id.org/csig/datatype/{c}" for c in ("ORB", "TRK"))
+
+
+def test_a_summary_counts_findings_per_partner_pair_with_confirmed_ones():
+    from kg.summaries import rows_of, summarise
+
+    columns = ["producerPartner", "consumerPartner", "dataType", "evidence", "confirmed"]
+    rows = [
+        {"producerPartner": NOR, "consumerPartner": USA, "dataType": ORB, "confirmed": "true"},
+        {"producerPartner": NOR, "consumerPartner": USA, "dataType": TRK, "confirmed": "false"},
+        {"producerPartner": GBR, "consumerPartner": USA, "dataType": TRK, "confirmed": "false"},
+    ]
+    found = summarise(columns, rows, ["violation", "warning", "warning"])
+    assert found.by == "partner pair" and found.detail == "dataType"
+    assert [(g.name, g.count, g.confirmed, g.detail) for g in found.groups] == [
+        ("NOR → USA", 2, 1, ["ORB", "TRK"]),
+        ("GBR → USA", 1, 0, ["TRK"]),
+    ]
+    assert found.groups[0].severities == {"violation": 1, "warning": 1}
+    assert found.confirmed == 1
+    assert found.line() == (
+        "3 findings in 2 partner pairs; most in NOR → USA (2); 1 confirmed, 2 unconfirmed."
+    )
+    assert rows_of(found.columns, rows, f"{NOR}|{USA}") == [0, 1]
+
+
+def test_the_grouping_is_the_first_that_groups_rows():
+    from kg.summaries import summarise
+
+    one_each = [{"partner": c, "dataType": ORB} for c in (NOR, USA, GBR)]
+    found = summarise(["partner", "dataType"], one_each, ["warning"] * 3)
+    assert found.by == "data type" and [g.count for g in found.groups] == [3]
+    assert summarise(["partner"], one_each, ["info"] * 3).by == "partner"  # nothing groups
+    narrow = "https://w3id.org/csig/missionarea/SDA-CA"
+    top = "https://w3id.org/csig/missionarea/SDA"
+    areas = [{"missionArea": narrow}, {"missionArea": top}]
+    found = summarise(["missionArea"], areas, ["info"] * 2, {narrow: top})
+    assert [(g.key, g.count) for g in found.groups] == [([top], 2)]
+    assert summarise([], [], []).line() == "No findings."
+
+
+def test_kg_gaps_leads_each_section_with_its_summary(scenario):
+    rep = report(scenario, full_dataset(scenario), {"as_of": "2026-11-21"})
+    markdown = render(rep, "md")
+    html = render(rep, "html")
+    body = json.loads(render(rep, "json"))
+    for sec, data in zip(rep.sections, body["sections"], strict=True):
+        line = sec.overview.line()
+        assert f"**Summary:** {line}" in markdown
+        assert data["overview"]["line"] == line and len(data["rows"]) == len(sec.rows)
+        if sec.rows:
+            assert markdown.index(line) < markdown.index(sec.rows[0]["explanation"])
+    gaps_section = next(s for s in rep.sections if s.name == "interoperability-gaps")
+    overview = gaps_section.overview  # each pair once here: grouped by the consumer instead
+    assert overview.by == "consumer partner" and len(overview.groups) < len(gaps_section.rows)
+    assert sum(g.count for g in overview.groups) == len(gaps_section.rows)
+    assert "| Consumer partner | findings | data type |" in markdown
+    assert html.count('<table class="summary">') == sum(
+        1 for s in rep.sections if s.overview.columns and s.rows
+    )

@@ -6,6 +6,7 @@ import pytest
 
 from kg.settings import ROOT
 from kg.web.openapi import ROUTES
+from kg.web.openapi_writes import write_paths
 from tests.conftest import form_token
 
 GBR = {"Authorization": "Bearer demo-gbr-officer"}
@@ -145,13 +146,13 @@ def test_mission_area_tree_has_eleven_top_areas_with_narrower_ones(client):
 def test_openapi_describes_every_api_route(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {path for path, *_ in ROUTES}
-    samples = {"{kind_}": "nation", "{key}": "GBR", "{slug}": "gps"}
-    for path in document["paths"]:
+    assert set(document["paths"]) == {path for path, *_ in ROUTES} | set(write_paths())
+    samples = {"{kind_}": "nation", "{key}": "GBR", "{slug}": "gps", "{code}": "GBR"}
+    for path, *_ in ROUTES:  # every GET twin answers; the writes are fuzzed in test_openapi
         url = path.replace("{kind_}/{key}", "nation/GBR")
         for name, value in samples.items():
             url = url.replace(name, "ccsds-tdm" if "standards" in url else value)
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, headers=GBR).status_code == 200, url
 
 
 def test_favicon_and_static_files_are_served(client):
@@ -159,3 +160,106 @@ def test_favicon_and_static_files_are_served(client):
         assert response.status_code == 200
     with client.get("/static/editor.js") as response:
         assert response.status_code == 200
+
+
+HTML = {"Accept": "text/html"}
+
+
+def test_the_dashboard_says_what_this_is_and_where_to_start(client):
+    html = client.get("/", headers=HTML).get_data(as_text=True)
+    assert 'id="what-this-is"' in html and "shared record of space capabilities" in html
+    for path, href in [
+        ("start-partner", "/submit"),
+        ("start-planner", "/gaps"),
+        ("start-staff", "/partners?has=capabilities"),
+    ]:
+        assert f'id="{path}" href="{href}"' in html, path
+        assert client.get(href, headers=HTML).status_code == 200
+
+
+def test_dashboard_counts_agree_with_other_pages_and_say_why_they_differ(client):
+    stats = client.get("/api/stats").get_json()
+    why = client.get("/api/orientation").get_json()
+    network = client.get("/api/network").get_json()
+    partners = client.get("/api/partners?has=capabilities").get_json()
+    assert why["providers"] == stats["providing_partners"] == partners["counts"]["capabilities"]
+    assert why["in_network"] == len(network["drawing"]["nodes"])
+    missing = {p["label"] for p in why["not_in_network"]}
+    assert missing and why["in_network"] + len(missing) == why["providers"]
+    assert missing == {p["label"] for p in network["missing"]}
+    html = client.get("/", headers=HTML).get_data(as_text=True)
+    page = client.get("/network", headers=HTML).get_data(as_text=True)
+    for label in missing:
+        assert label in html and label in page
+    assert "no data interface on an active capability" in page
+    assert f"The dashboard counts {stats['providing_partners']} partners" in page
+
+
+def test_exercise_records_are_counted_only_for_those_who_may_see_them(client):
+    public = client.get("/api/orientation").get_json()
+    officer = client.get("/api/orientation", headers=GBR).get_json()
+    assert public["exercise_capabilities"] == 0 and officer["exercise_capabilities"] > 0
+    html = client.get("/", headers={**GBR, **HTML}).get_data(as_text=True)
+    assert f"{officer['exercise_capabilities']} of them are exercise records" in html
+    assert "No exercise records are releasable to you" in client.get("/", headers=HTML).text
+
+
+def test_the_partner_list_filters_to_partners_with_capabilities(client):
+    every = client.get("/api/partners").get_json()
+    some = client.get("/api/partners?has=capabilities").get_json()
+    listed = [p for rows in every["groups"].values() for p in rows]
+    kept = [p for rows in some["groups"].values() for p in rows]
+    assert len(listed) == every["counts"]["all"] > len(kept) == some["counts"]["capabilities"]
+    assert kept and all(p["capabilities"] > 0 for p in kept)
+    assert {p["p"] for p in kept} == {p["p"] for p in listed if p["capabilities"]}
+    html = client.get("/partners", headers=HTML).get_data(as_text=True)
+    assert f"partners with capabilities ({len(kept)})" in html
+    assert client.get("/api/partners?has=everything").status_code == 400
+
+
+def test_the_heat_map_highlights_mission_areas_nobody_covers(client):
+    coverage = client.get("/api/coverage").get_json()
+    sums = {
+        a["notation"]: sum(row[i] for row in coverage["cells"])
+        for i, a in enumerate(coverage["areas"])
+    }
+    assert coverage["uncovered"] == [a for a, n in sums.items() if n == 0]
+    assert {"EMON", "SATOPS", "SCTL"} <= set(coverage["uncovered"])
+    html = client.get("/", headers=HTML).get_data(as_text=True)
+    assert html.count('class="col uncovered"') == len(coverage["uncovered"])
+    assert "No partner covers EMON" in html and 'class="zero' in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/no/such/page", "/id/capability/no-such-capability", "/reports/nothing"]
+)
+def test_a_browser_gets_an_html_page_for_every_error(client, url):
+    page = client.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "<h1>404" in page.get_data(as_text=True)
+    assert client.get(url, headers={"Accept": "application/json"}).is_json
+
+
+def test_an_oversized_upload_states_the_limit(tmp_path, store_path):
+    from kg.settings import load_settings
+    from kg.web import create_app
+
+    app = create_app(
+        load_settings(
+            {
+                "store": str(store_path),
+                "content": str(ROOT),
+                "audit_log": str(tmp_path / "audit.log"),
+                "max_upload": "5000",
+            }
+        )
+    )
+    client = app.test_client()
+    body = {"file": (__import__("io").BytesIO(b"x" * 9000), "big.csv"), "partner": "GBR"}
+    page = client.post("/submit", data=body, headers=HTML, content_type="multipart/form-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 413 and page.mimetype == "text/html"
+    assert "limit of 0.005 MB (5,000 bytes)" in text
+    api = client.post("/api/submissions?partner=GBR", data=b"x" * 9000, headers=GBR)
+    assert api.status_code == 413 and "5,000 bytes" in api.get_json()["message"]
+    app.extensions.clear()

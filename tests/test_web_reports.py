@@ -87,10 +87,44 @@ def test_results_download_as_csv_and_sparql_json(client):
 def test_bad_parameters_are_refused(client):
     assert client.get("/api/reports/coverage?k=many").status_code == 400
     assert client.get("/api/reports/coverage?mission_area=no%20such").status_code == 400
-    assert client.get("/api/reports/stale-data?partner=ZZZ").status_code == 404
+    assert client.get("/api/reports/stale-data?partner=ZZZ").status_code == 400
     assert client.get("/api/reports/nothing").status_code == 404
     page = client.get("/reports/coverage?k=many", headers={"Accept": "text/html"})
     assert page.status_code == 400 and b"not a valid integer" in page.data
+
+
+@pytest.mark.parametrize(
+    "url, meant",
+    [
+        ("/api/reports/coverage?mission_area=SDAX", "SDA"),
+        ("/api/reports/coverage?coalition=FVEX", "FVEY"),
+        ("/api/reports/interoperability-gaps?partner=GRB", "GBR"),
+        ("/api/reports/interoperability-gaps?data_type=DT.TRX", "DT.TRK"),
+        ("/api/gaps?coalition=NATTO", "NATO"),
+        ("/api/network?data_type=TRX", "DT.TRK"),
+    ],
+)
+def test_an_unknown_code_answers_400_with_did_you_mean(client, url, meant):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert "did you mean" in body["message"] and len(body["suggestions"]) <= 3
+    [suggestion] = [s for s in body["suggestions"] if s["code"] == meant]
+    name = url.split("?")[1].split("=")[0]
+    assert suggestion["url"].endswith(f"{name}={meant}") and suggestion["label"]
+    assert client.get(suggestion["url"]).status_code == 200
+
+
+def test_a_browser_gets_the_did_you_mean_as_a_page_with_links(client):
+    page = client.get("/reports/coverage?mission_area=SDAX", headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    assert (
+        "no mission area &#39;SDAX&#39;" in html
+        and 'href="/reports/coverage?mission_area=SDA"' in html
+    )
+    nothing = client.get("/api/reports/coverage?coalition=QQQQQQ").get_json()
+    assert nothing["suggestions"] == [] and "did you mean" not in nothing["message"]
 
 
 @pytest.mark.parametrize(
@@ -166,6 +200,130 @@ def test_the_openapi_description_lists_the_new_routes():
     } <= paths.keys()
     coverage = {p["name"]: p["schema"] for p in paths["/api/reports/coverage"]["get"]["parameters"]}
     assert coverage["k"]["type"] == "integer" and "pattern" in coverage["mission_area"]
+
+
+HTML = {"Accept": "text/html"}
+
+
+def test_a_report_leads_with_a_summary_that_drills_down_to_rows(client):
+    data = client.get("/api/reports/interoperability-gaps").get_json()
+    overview = data["overview"]
+    assert overview["by"] == "partner pair"
+    assert overview["columns"] == ["producerPartner", "consumerPartner"]
+    assert sum(g["count"] for g in overview["groups"]) == data["count"] == overview["rows"]
+    pairs = {(r["producerPartner"], r["consumerPartner"]) for r in data["rows"]}
+    assert {tuple(g["key"]) for g in overview["groups"]} == pairs
+    biggest = overview["groups"][0]
+    assert biggest["count"] == max(g["count"] for g in overview["groups"]) > 1
+    assert overview["line"].startswith(f"{data['count']} findings in {len(pairs)} partner pairs")
+    html = client.get("/reports/interoperability-gaps", headers=HTML).get_data(as_text=True)
+    assert html.index(overview["line"].replace("→", "→")) < html.index('id="findings"')
+    drilled = client.get(
+        "/reports/interoperability-gaps", query_string={"group": biggest["group"]}, headers=HTML
+    ).get_data(as_text=True)
+    body = drilled.split("<tbody>")[-1]
+    assert body.count('<tr class="sev-') == biggest["count"]
+    assert f"Showing the {biggest['count']} findings of" in drilled
+    bad = client.get("/reports/interoperability-gaps?group=nobody", headers=HTML)
+    assert bad.status_code == 400
+
+
+def test_coverage_is_summarised_per_top_level_mission_area(client):
+    data = client.get("/api/reports/coverage").get_json()
+    overview = data["overview"]
+    assert overview["by"] == "mission area" and len(overview["groups"]) < data["count"]
+    tops = {a["iri"] for a in client.get("/api/coverage").get_json()["areas"]}
+    assert {g["key"][0] for g in overview["groups"]} <= tops
+
+
+def test_report_tables_read_as_words_with_the_identifier_as_a_link(client):
+    html = client.get("/reports/interoperability-gaps?data_type=DT.TRK", headers=HTML).get_data(
+        as_text=True
+    )
+    head = html.split('<table class="data results readable')[1].split("</thead>")[0]
+    assert "<th>Producer</th>" in head and "producerPartner" not in head
+    assert '<span class="name">United States</span> <a class="id" href="/id/nation/USA"' in html
+    assert html.count('class="explanation"') == html.split("<tbody>")[-1].count("<tr ")
+    assert "Columns: 5 of 14 shown" in html  # verdict, relation, translation... evidence
+    chosen = client.get(
+        "/reports/interoperability-gaps?data_type=DT.TRK&col=producer&col=consumer", headers=HTML
+    ).get_data(as_text=True)
+    head = chosen.split('<table class="data results readable')[1].split("</thead>")[0]
+    assert head.count("</th>") == 4 and "Producing capability" in head
+
+
+def test_csv_and_json_keep_every_row_when_a_group_is_chosen(client):
+    data = client.get("/api/reports/interoperability-gaps").get_json()
+    group = data["overview"]["groups"][0]["group"]
+    csv_rows = client.get(
+        "/reports/interoperability-gaps", query_string={"group": group, "format": "csv"}
+    ).get_data(as_text=True)
+    assert len(csv_rows.strip().splitlines()) == data["count"] + 1
+    twin = client.get("/api/reports/interoperability-gaps", query_string={"group": group})
+    assert twin.get_json()["count"] == data["count"]
+
+
+def test_the_whole_gap_report_page_leads_each_section_with_its_summary(client):
+    data = client.get("/api/gaps").get_json()
+    html = client.get("/gaps", headers=HTML).get_data(as_text=True)
+    for sec in data["sections"]:
+        assert sec["overview"]["rows"] == len(sec["rows"])
+        if sec["rows"]:
+            assert sec["overview"]["line"] in html, sec["name"]
+
+
+def test_the_coverage_matrix_shows_every_top_level_mission_area(client):
+    data = client.get("/api/matrices/coverage").get_json()["coverage"]
+    areas = [a["notation"] for a in client.get("/api/coverage").get_json()["areas"]]
+    assert data["columns"][1:] == sorted(areas) and len(areas) == 11
+    assert {"EMON", "SATOPS", "SCTL"} <= set(data["uncovered"])
+    assert all(data["area_totals"][a] == 0 for a in data["uncovered"])
+    heat = client.get("/api/coverage").get_json()
+    by_code = {
+        p["iri"].rsplit("/", 1)[-1]: row
+        for p, row in zip(heat["partners"], heat["cells"], strict=True)
+    }
+    order = [a["notation"] for a in heat["areas"]]
+    for row in data["rows"]:  # the matrix and the dashboard's heat map agree cell by cell
+        assert [row[a] for a in order] == by_code[row["partner"]]
+    html = client.get("/matrices/coverage", headers=HTML).get_data(as_text=True)
+    assert 'id="uncovered"' in html and "Environmental Monitoring" in html
+    assert html.count("cell zero") == data["zero_cells"]
+    csv_head = client.get("/matrices/coverage?format=csv").get_data(as_text=True).splitlines()[0]
+    assert "EMON" in csv_head.split(",")
+
+
+def test_the_network_page_explains_bridges_and_islands_with_this_data(client):
+    # Under the relation model the whole public network has no bridge left; the conjunction
+    # network still hangs on one (NATO - USA).
+    data = client.get("/api/network?data_type=DT.CNJ").get_json()
+    words = data["explained"]
+    assert words["islands"] == data["islands"][1:]
+    assert [(b["a"], b["b"]) for b in words["bridges"]] == [tuple(b) for b in data["bridges"]]
+    bridge = words["bridges"][0]
+    assert bridge["cut_off"] and bridge["from"] >= len(bridge["cut_off"])
+    assert [p["partner"] for p in words["points"]] == data["articulation_points"]
+    html = client.get("/network?data_type=DT.CNJ", headers=HTML).get_data(as_text=True)
+    text = html.split('id="network-words"')[1].split("</section>")[0]
+    assert "Bridge" in text
+    assert f"{bridge['a']}–{bridge['b']}</strong> is the only way" in text
+    whole = client.get("/api/network").get_json()
+    assert whole["explained"]["islands"] == whole["islands"][1:]
+    words = client.get("/network", headers=HTML).get_data(as_text=True)
+    assert "Island" in words and ", ".join(whole["explained"]["islands"][0]) in words
+
+
+def test_a_finding_shows_its_evidence_and_whether_it_is_confirmed(client):
+    app = client.application
+    with app.test_request_context("/"):
+        macros = app.jinja_env.get_template("_params.html").module
+        row = {"explanation": "JPN -> USA", "evidence": "assumed: cspoc", "confirmed": "false"}
+        unconfirmed = str(macros.finding(row, "warning", {}))
+        confirmed = str(macros.finding(dict(row, confirmed="true"), "violation", {}))
+    assert "JPN -&gt; USA" in unconfirmed and "Evidence: assumed: cspoc" in unconfirmed
+    assert 'class="tag unconfirmed"' in unconfirmed and 'class="tag confirmed"' in confirmed
+    plain = str(macros.finding({"explanation": "x"}, "info", {}))
+    assert "confirmed" not in plain and "Evidence" not in plain
 
 
 def test_confirmed_only_filters_the_report_pages_and_downloads(client):

@@ -64,7 +64,7 @@ def _row(by_subject: dict, cap: str, codes: dict[str, str]) -> dict:
     for column, pred in (("hosted_on", "hostedOn"), ("member_of", "memberOf")):
         row[column] = (_values(own, CSIG + pred) or [""])[0].removeprefix(ID + "capability/")
     row["exercise"] = "yes" if _values(own, CSIG + "exerciseData") == ["true"] else ""
-    row["source_url"] = " ".join(_values(own, PREFIXES["dcterms"] + "source"))
+    row["source_url"] = "; ".join(_values(own, PREFIXES["dcterms"] + "source"))
     row.update(_marking(by_subject, own, codes))
     row["interfaces"] = _interfaces(by_subject, own)
     return {k: v for k, v in row.items() if v}
@@ -81,7 +81,7 @@ def _marking(by_subject: dict, own: list[ox.Triple], codes: dict[str, str]) -> d
         "marking_system": system,
         "classification": level.removeprefix(system + "-"),
         "dissemination": dissem.removeprefix(PREFIXES["dissem"]),
-        "releasable_to": ", ".join(codes.get(v, v) for v in _values(mark, CSIG + "releasableTo")),
+        "releasable_to": "; ".join(codes.get(v, v) for v in _values(mark, CSIG + "releasableTo")),
     }
 
 

@@ -152,24 +152,9 @@ def _csv(rows: list[dict]) -> str:
 
 
 def _xlsx(path: Path, rows: list[dict]) -> None:
-    from openpyxl import Workbook
+    from kg.submissions.template import xlsx_template
 
-    from kg.submissions.template import documentation_rows
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "capabilities"
-    sheet.append(list(COLUMN_NAMES))
-    for row in rows:
-        sheet.append([row.get(c, "") for c in COLUMN_NAMES])
-    docs = book.create_sheet("documentation")
-    docs.append(["column", "required", "what to write", "example"])
-    for doc in documentation_rows():
-        docs.append(list(doc))
-    try:
-        book.save(path)
-    except OSError as err:
-        raise KGError(f"{path}: cannot write: {err}") from err
+    _write_bytes(path, xlsx_template(rows=rows))
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

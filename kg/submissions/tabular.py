@@ -89,6 +89,7 @@ def table_rows(table: list[list[str]], numbers: list[int], name: str) -> list[tu
 
 
 def _split(value: str, pattern: str = r"[;,]") -> list[str]:
+    """Split a multi-valued cell at the template's separator ';' (and ',', which old files used)."""
     return [v.strip() for v in re.split(pattern, value or "") if v.strip()]
 
 
@@ -184,7 +185,7 @@ def _capability(
     out += [ox.Triple(cap, _p(pred), value) for pred, value in identity_literals(row)]
     if row.get("exercise", "").strip().lower() in ("yes", "true", "y", "1"):
         add(_p("exerciseData"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
-    for url in _split(row.get("source_url", ""), r"\s+"):
+    for url in _split(row.get("source_url", ""), r"[;\s]+"):  # old files: spaces
         add(ox.NamedNode(DCT + "source"), _iri_or_literal(url))
     out += _marking(cap, row, cat, written)
     out += _interfaces(cap, row.get("interfaces", ""))

@@ -44,9 +44,7 @@ COLUMNS = (
         "ground-station, launch-site, operations-centre, data-service, programme.",
         "constellation",
     ),
-    Column(
-        "mission_areas", True, "Mission-area notations separated by ';'.", "SATCOM.WB; SATCOM.PR"
-    ),
+    Column("mission_areas", True, "Mission-area notations.", "SATCOM.WB; SATCOM.PR"),
     Column("orbit_regime", True, "LEO, MEO, GEO, HEO, NGEO, GND (ground) or NA.", "GEO"),
     Column(
         "status", True, "planned, development, operational, retired or cancelled.", "operational"
@@ -58,7 +56,7 @@ COLUMNS = (
         "launch or other event date: those have their own columns).",
         "2026-11-21",
     ),
-    Column("contributing_nations", False, "Other nations taking part, ISO alpha-3, ';'.", ""),
+    Column("contributing_nations", False, "Other nations taking part, ISO alpha-3.", "FRA; DEU"),
     Column(
         "operator",
         False,
@@ -83,14 +81,13 @@ COLUMNS = (
     Column(
         "releasable_to",
         False,
-        "With REL: nations (alpha-3) and coalitions (FVEY, "
-        "NATO, ...) separated by ','. Must include the provider.",
-        "",
+        "With REL: nations (alpha-3) and coalitions (FVEY, NATO, ...). Must include the provider.",
+        "GBR; FVEY",
     ),
     Column(
         "interfaces",
         False,
-        "'produces|consumes DATA-TYPE STANDARD [assumed]' separated by ';'.",
+        "Each 'produces|consumes DATA-TYPE STANDARD [assumed]'.",
         "produces DT.TMTC ccsds-spp assumed",
     ),
     Column(
@@ -102,7 +99,7 @@ COLUMNS = (
     Column(
         "source_url",
         True,
-        "Public source(s) of these facts, separated by ' '.",
+        "Public source(s) of these facts.",
         "https://example.org/source",
     ),
     # Identity, orbit and membership of space objects (added after source_url, so that
@@ -118,7 +115,7 @@ COLUMNS = (
         "funding_nations",
         False,
         "Nations (alpha-3) that paid for this capability of "
-        "another partner, in return for its use, ';'.",
+        "another partner, in return for its use.",
         "",
     ),
     Column(
@@ -157,6 +154,19 @@ COLUMNS = (
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+SEPARATOR = ";"  # between the values of every multi-valued cell
+MULTI_VALUED = (
+    "mission_areas",
+    "contributing_nations",
+    "releasable_to",
+    "interfaces",
+    "source_url",
+    "funding_nations",
+)
+SEPARATOR_NOTE = (
+    f"Several values in one cell are separated by '{SEPARATOR}' "
+    f"(columns {', '.join(MULTI_VALUED)})."
+)
 
 
 def blank_csv() -> str:
@@ -195,9 +205,16 @@ def documented_columns(path: Path = CLASSIFICATION_FILE) -> list[Column]:
     levels = "; ".join(
         f"{system}: {', '.join(names)}" for system, names in levels_by_system(path).items()
     )
-    return [
-        replace(c, help=f"{c.help} {levels}.") if c.name == "classification" else c for c in COLUMNS
-    ]
+    return [_documented(c, levels) for c in COLUMNS]
+
+
+def _documented(column: Column, levels: str) -> Column:
+    """Return a column whose help lists the levels, or states the separator of its values."""
+    if column.name == "classification":
+        return replace(column, help=f"{column.help} {levels}.")
+    if column.name in MULTI_VALUED:
+        return replace(column, help=f"{column.help} Several: separate with '{SEPARATOR}'.")
+    return column
 
 
 def documentation_rows(path: Path = CLASSIFICATION_FILE) -> list[tuple[str, str, str, str]]:
@@ -207,30 +224,44 @@ def documentation_rows(path: Path = CLASSIFICATION_FILE) -> list[tuple[str, str,
     ]
 
 
-def write_template(path: Path, classification: Path = CLASSIFICATION_FILE) -> Path:
-    """Write a blank template: `.csv` (header row) or `.xlsx` (with a documentation sheet).
+def write_template(
+    path: Path, classification: Path = CLASSIFICATION_FILE, lists: dict | None = None
+) -> Path:
+    """Write a blank template: `.csv` (documented header) or `.xlsx` (drop-downs, documentation).
 
-    `classification` is the classification vocabulary whose levels the template lists.
+    `classification` is the classification vocabulary whose levels the template lists; `lists`
+    the codes of the coded columns (`kg.submissions.vocabularies`; default: the bundled files).
     """
     if path.suffix == ".xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "capabilities"
-        sheet.append(list(COLUMN_NAMES))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        docs = book.create_sheet("documentation")
-        docs.append(["column", "required", "what to write", "example"])
-        for row in documentation_rows(classification):
-            docs.append(list(row))
-        book.save(path)
+        path.write_bytes(xlsx_template(classification, lists))
     else:
-        lines = [
-            f"# {c.name}: {'required' if c.required else 'optional'}. {c.help}"
-            for c in documented_columns(classification)
-        ]
-        path.write_text("\n".join(lines) + "\n" + blank_csv(), encoding="utf-8")
+        path.write_text(csv_template(classification), encoding="utf-8")
     return path
+
+
+def csv_template(classification: Path = CLASSIFICATION_FILE) -> str:
+    """Return the CSV template: '#' lines documenting each column, then the header row."""
+    lines = [f"# {SEPARATOR_NOTE}"] + [
+        f"# {c.name}: {'required' if c.required else 'optional'}. {c.help}"
+        for c in documented_columns(classification)
+    ]
+    return "\n".join(lines) + "\n" + blank_csv()
+
+
+def xlsx_template(
+    classification: Path = CLASSIFICATION_FILE, lists: dict | None = None, rows: list = ()
+) -> bytes:
+    """Return the XLSX template: drop-down lists for coded columns and a documentation sheet.
+
+    `rows` (dicts by column name) fill the capabilities sheet, for an importer's result.
+    """
+    from kg.submissions.sheets import workbook
+    from kg.submissions.vocabularies import content_lists
+
+    return workbook(
+        documentation_rows(classification),
+        lists or content_lists(),
+        MULTI_VALUED,
+        SEPARATOR,
+        list(rows),
+    )

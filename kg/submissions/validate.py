@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, SH, SKOS
 
 from kg.content import Content, read_files
 from kg.namespaces import CSIG, ID
+from kg.progress import task
 from kg.rdfterms import graph_of
 from kg.submissions import plan, shacl
 from kg.submissions.hints import Lexicon, build_lexicon, display, hint
@@ -154,22 +155,27 @@ def validate(
     source: Source, context: Context, partner: str | None = None, structure: bool = True
 ) -> Report:
     """Validate a parsed submission; the report lists every finding with its location."""
-    data = graph_of(well_typed(source.triples))
-    capabilities = set(data.subjects(RDF.type, CAPABILITY))
-    report = Report(
-        source.name, source.format, triples=len(source.triples), capabilities=len(capabilities)
-    )
-    with _LOCK:  # pySHACL writes to its shapes graph while it runs (pySHACL#314)
-        try:
-            results = shacl.run(data, context.reference_graph, context.shape_parts)
-        except Exception as err:  # a library failure on odd input is a finding, not a crash
-            report.findings = [Finding("violation", f"the file could not be validated: {err}")]
-            return report
-    report.shacl_turtle = results.serialize(format="turtle")
-    findings = [_finding(results, r, data, source, context) for r in top_results(results)]
-    if structure:
-        findings += structure_findings(data, source, context, partner)
-    report.findings = once_per_value(findings)
+    with task(f"validating {source.name}", 4) as advance:
+        data = graph_of(well_typed(source.triples))
+        capabilities = set(data.subjects(RDF.type, CAPABILITY))
+        report = Report(
+            source.name, source.format, triples=len(source.triples), capabilities=len(capabilities)
+        )
+        advance()
+        with _LOCK:  # pySHACL writes to its shapes graph while it runs (pySHACL#314)
+            try:
+                results = shacl.run(data, context.reference_graph, context.shape_parts)
+            except Exception as err:  # a library failure on odd input is a finding, not a crash
+                report.findings = [Finding("violation", f"the file could not be validated: {err}")]
+                return report
+        advance()
+        report.shacl_turtle = results.serialize(format="turtle")
+        findings = [_finding(results, r, data, source, context) for r in top_results(results)]
+        advance()
+        if structure:
+            findings += structure_findings(data, source, context, partner)
+        report.findings = once_per_value(findings)
+        advance()
     return report
 
 

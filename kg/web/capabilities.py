@@ -1,4 +1,4 @@
-"""Capabilities: the detail page with marking and provenance, faceted browsing, search."""
+"""Capabilities: the detail page with marking and provenance, and faceted browsing."""
 
 from __future__ import annotations
 
@@ -49,15 +49,6 @@ SELECT DISTINCT ?cap ?ma ?label ?notation WHERE {
   ?cap a csig:Capability ; csig:missionArea/skos:broader* ?ma .
   ?ma skos:prefLabel ?label ; skos:notation ?notation .
 }
-"""
-SEARCH = """
-SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?text) AS ?matched) WHERE {
-  ?s rdfs:label|skos:prefLabel|skos:altLabel|skos:notation|dcterms:identifier|dcterms:title
-     ?text .
-  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(?_q)))
-  OPTIONAL { ?s rdfs:label|skos:prefLabel ?l }
-  OPTIONAL { ?s a ?t FILTER(?t NOT IN (owl:NamedIndividual, rdfs:Resource)) }
-} GROUP BY ?s ORDER BY ?label LIMIT 200
 """
 ORDER = (
     "label",
@@ -230,11 +221,3 @@ def capabilities():
     return answer(
         "capabilities.html", chosen=chosen, capabilities=shown, facets=facets, paging=paging
     )
-
-
-@api_route(bp, "/search", "/api/search")
-def search():
-    """Find resources by label, notation or identifier."""
-    q = request.args.get("q", "").strip()
-    results = select(SEARCH, _q=q) if q else []
-    return answer("search.html", q=q, results=results)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from kg.codes import UnknownValue
 from kg.errors import KGError
 from kg.web.auditing import audit
 from kg.web.fairness import Busy
+from kg.web.state import state
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -24,13 +27,32 @@ def wants_html() -> bool:
     return best == "text/html"
 
 
-def answer(status: int, title: str, message: str):
-    """Return an error answer in the form the client wants."""
+def answer(status: int, title: str, message: str, suggestions: list[dict] | None = None):
+    """Return an error answer in the form the client wants (suggestions: "did you mean")."""
+    extra = {"suggestions": suggestions} if suggestions is not None else {}
     if wants_html():
-        return render_template("error.html", status=status, title=title, message=message), status
-    response = jsonify({"status": status, "error": title, "message": message})
+        page = render_template("error.html", status=status, title=title, message=message, **extra)
+        return page, status
+    response = jsonify({"status": status, "error": title, "message": message, **extra})
     response.status_code = status
     return response
+
+
+def with_value(param: str, code: str) -> str:
+    """Return the requested URL with one parameter set to another value."""
+    args = request.args.to_dict()
+    args.pop("format", None)
+    return request.path + "?" + urlencode({**args, param: code})
+
+
+def upload_limit() -> str:
+    """Return the 413 message: the upload limit from the settings, in megabytes and bytes."""
+    limit = int(state().settings.number("max_upload"))
+    return (
+        f"The upload is larger than the limit of {limit / 1e6:g} MB ({limit:,} bytes). "
+        "Split the submission by partner or marking, or ask the administrator to raise "
+        "the max_upload setting."
+    )
 
 
 REFUSALS = {401: "unauthenticated", 403: "forbidden", 412: "precondition", 413: "too-large"}
@@ -53,7 +75,10 @@ def busy(err: Busy):
 
 @bp.app_errorhandler(KGError)
 def user_error(err: KGError):
-    """Answer a user-facing error (bad input) with 400 and its message."""
+    """Answer a user-facing error (bad input) with 400 and its message, with close matches."""
+    if isinstance(err, UnknownValue):
+        found = [dict(s, url=with_value(err.param, s["code"])) for s in err.suggestions]
+        return answer(400, "Unknown value", str(err), found)
     return answer(400, "Bad request", str(err))
 
 
@@ -67,7 +92,8 @@ def http_error(err: HTTPException):
             request.args.get("graph", ""),
             detail=f"{request.method} {request.path}: {err.description}",
         )
-    response = make_response(answer(err.code or 500, err.name, err.description or err.name))
+    message = upload_limit() if err.code == 413 else err.description or err.name
+    response = make_response(answer(err.code or 500, err.name, message))
     for name, value in err.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, request
 
 from kg import matrices as mx
 from kg.analysis import load_model
+from kg.codes import known
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
 from kg.web.pages import answer, api_route
@@ -26,16 +27,32 @@ def build(kind: str) -> mx.Matrix:
 
 
 def as_data(kind: str, matrix: mx.Matrix) -> dict:
-    """Return a matrix as plain data: its JSON rendering plus the largest count."""
+    """Return a matrix as plain data: its JSON rendering, the largest count and the gaps."""
     data = json.loads(mx.render(matrix, "json"))
     numbers = [c for row in matrix.rows for c in row if isinstance(c, int)]
-    return dict(
+    out = dict(
         data,
         kind=kind,
         max=max(numbers, default=0),
         totals=[sum(c for c in row if isinstance(c, int)) for row in matrix.rows],
         gaps=sum(1 for row in matrix.rows if row[-1] == "GAP"),
     )
+    if kind == "coverage":
+        out |= coverage_gaps(matrix)
+    return out
+
+
+def coverage_gaps(matrix: mx.Matrix) -> dict:
+    """Return each mission area's name and total, and the areas no partner covers."""
+    names = {t["code"]: t["label"] for t in known(state().store, current_dataset(), "mission-area")}
+    areas = matrix.columns[1:]
+    totals = [sum(row[i + 1] for row in matrix.rows) for i in range(len(areas))]
+    return {
+        "area_labels": {a: names.get(a, a) for a in areas},
+        "area_totals": dict(zip(areas, totals, strict=True)),
+        "uncovered": [a for a, n in zip(areas, totals, strict=True) if not n],
+        "zero_cells": sum(1 for row in matrix.rows for c in row[1:] if c == 0),
+    }
 
 
 @api_route(bp, "/matrices", "/api/matrices")

@@ -11,10 +11,10 @@ from flask import Blueprint
 from kg.analysis import Model, analyse, levels, load_model, partner_network, recommend
 from kg.analysis.levels import NAMES
 from kg.analysis.model import short
-from kg.catalogue import Param, term
+from kg.catalogue import Param, check
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
-from kg.web.pages import answer, api_route
+from kg.web.pages import PROVIDERS, answer, api_route, select
 from kg.web.reports import options, values_of
 from kg.web.state import state
 
@@ -122,6 +122,27 @@ def drawing(model: Model, data_type: str | None) -> dict:
     return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges, "findings": found}
 
 
+def explained(graph: nx.Graph, found) -> dict:
+    """Return this network's own examples of a bridge, an island and a single point of
+    failure: who would be cut off from whom."""
+    codes = nx.relabel_nodes(graph, short)
+    bridges = []
+    for a, b in found.bridges:
+        cut = codes.copy()
+        cut.remove_edge(a, b)
+        small, large = sorted(
+            (sorted(nx.node_connected_component(cut, end)) for end in (a, b)), key=len
+        )
+        bridges.append({"a": a, "b": b, "cut_off": small, "from": len(large)})
+    points = []
+    for code in found.articulation_points:
+        cut = codes.copy()
+        cut.remove_node(code)
+        parts = sorted((sorted(c) for c in nx.connected_components(cut)), key=len)
+        points.append({"partner": code, "cut_off": [p for part in parts[:-1] for p in part]})
+    return {"bridges": bridges, "points": points, "islands": found.islands[1:]}
+
+
 def level_grid(model: Model) -> dict:
     """Return the interoperability level of every partner pair as a symmetric grid."""
     pairs = levels(model)
@@ -172,7 +193,9 @@ def network():
     """Show the partner network, filterable by data type, with adoptions and levels."""
     param = Param("data_type", "data-type")
     chosen = values_of({"data_type": param}).get("data_type")
-    dtype = term(param, chosen).value if chosen else None
+    given = {"data_type": chosen} if chosen else {}
+    found = check(state().store, current_dataset(), {"data_type": param}, given)
+    dtype = found["data_type"].value if chosen else None
     return answer("network.html", **kept("network", dtype, lambda: network_data(dtype)))
 
 
@@ -186,6 +209,7 @@ def network_data(dtype: str | None) -> dict:
         model_dt = model
     drawn = drawing(model, dtype)
     found = drawn.pop("findings")
+    graph = partner_network(model, dtype)
     return dict(
         data_type=short(dtype) if dtype else None,
         data_types=choices,
@@ -197,4 +221,16 @@ def network_data(dtype: str | None) -> dict:
         standards=found.standards[:10],
         adoptions=adoptions(model_dt),
         levels=level_grid(model_dt),
+        explained=explained(graph, found),
+        missing=[] if dtype else missing_partners(graph),
     )
+
+
+def missing_partners(graph: nx.Graph) -> list[dict]:
+    """Return the partners that provide capabilities but are not in the network: they have
+    no data interface on an active capability, so there is no link to draw."""
+    return [
+        {"iri": p["partner"], "label": p["label"]}
+        for p in select(PROVIDERS)
+        if p["partner"] not in graph
+    ]

@@ -1,15 +1,21 @@
-"""The OpenAPI description of /api, built from a table of the JSON routes."""
+"""The OpenAPI description of the HTTP API, built from a table of the JSON routes.
+
+The writing and protocol endpoints (submissions, versions, packages, SPARQL, Graph Store) and
+the error bodies are described in `kg.web.openapi_writes`.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
 from kg.catalogue import load_catalogue
+from kg.web.openapi_writes import ERROR, SCHEMAS, json_of, write_paths
 
 bp = Blueprint("openapi", __name__)
 
 # path, summary, path parameters, query parameters
 ROUTES = (
+    ("/api/openapi.json", "This description of the HTTP API (OpenAPI 3.0)", (), ()),
     ("/api/stats", "Counts of what the viewer's dataset holds", (), ()),
     ("/api/coverage", "Capabilities per partner and top-level mission area", (), ()),
     ("/api/partners", "Partners grouped by kind, with capability counts", (), ()),
@@ -41,7 +47,26 @@ ROUTES = (
     ("/api/standards/{key}", "One standard: lineage and the capabilities using it", ("key",), ()),
     ("/api/strategy", "Goals, lines of effort, activities, risks and mitigations", (), ()),
     ("/api/ontology", "Classes, properties and concept schemes", (), ()),
-    ("/api/search", "Resources whose label, notation or identifier contains q", (), ("q",)),
+    (
+        "/api/search",
+        "Resources matching q by identifier, notation, label or alternative label, best "
+        "first, with counts per type",
+        (),
+        ("q", "type", ("page", "page")),
+    ),
+    (
+        "/api/partners/{code}/history",
+        "Every accepted version of a partner's data, with how it was made",
+        ("code",),
+        (),
+    ),
+    (
+        "/api/partners/{code}/diff",
+        "Per-capability changes between two versions (default: the last two)",
+        ("code",),
+        (("from", "integer"), ("to", "integer")),
+    ),
+    ("/api/packages", "Release packages: this store's key and the packages imported", (), ()),
     ("/api/reports", "The named gap reports with their severity and parameters", (), ()),
     (
         "/api/gaps",
@@ -56,6 +81,7 @@ ROUTES = (
         ),
     ),
     ("/api/findings", "The dashboard's top findings by severity", (), ()),
+    ("/api/orientation", "The dashboard's counts, each with the reason when they differ", (), ()),
     ("/api/matrices", "The coverage and information exchange matrices", (), ()),
     (
         "/api/matrices/coverage",
@@ -96,16 +122,13 @@ def parameter(name: str, where: str, kind: str | None = None) -> dict:
 def operation(summary: str, path_params: tuple, query_params: tuple) -> dict:
     """Return the OpenAPI description of one GET operation answering JSON."""
     responses = {
-        "200": {
-            "description": summary,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        },
-        "401": {"description": "Invalid bearer token"},
+        "200": json_of({"type": "object"}, summary),
+        "401": json_of(ERROR, "Invalid bearer token"),
     }
     if path_params or any(isinstance(q, tuple) for q in query_params):
-        responses["404"] = {"description": "Not found, or not visible to you"}
-    if any(isinstance(q, tuple) for q in query_params):
-        responses["400"] = {"description": "A malformed parameter value"}
+        responses["404"] = json_of(ERROR, "Not found, or not visible to you")
+    if query_params:
+        responses["400"] = json_of(ERROR, "A malformed or unknown parameter value")
     return {
         "get": {
             "summary": summary,
@@ -126,12 +149,20 @@ def document() -> dict:
         "info": {
             "title": "Coalition space interoperability graph API",
             "version": "1.0.0",
-            "description": "JSON twins of the explorer's pages. Every answer comes from "
-            "the caller's viewer dataset; send 'Authorization: Bearer "
-            "TOKEN' to see what is releasable to you.",
+            "description": "JSON twins of the explorer's pages, the submission and version "
+            "endpoints, the SPARQL 1.1 Protocol endpoint and the Graph Store over partner "
+            "graphs. Every answer comes from the caller's viewer dataset; send "
+            "'Authorization: Bearer TOKEN' to see what is releasable to you, and to write. "
+            "JSON errors carry status, error and message.",
         },
-        "paths": {path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": {
+            **{path: operation(s, pp, qp) for path, s, pp, qp in ROUTES},
+            **write_paths(),
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
         "security": [{}, {"bearer": []}],
     }
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 
+from kg.errors import KGError
 from kg.namespaces import ID
 from kg.web.auth import current_user
 from kg.web.cache import kept
@@ -58,10 +59,27 @@ def kind(types: str) -> str:
     return next((t for t in TYPES if t in types.split()), "Organisation")
 
 
+FILTERS = ("capabilities",)  # ?has=capabilities: only partners that provide some
+
+
 @api_route(bp, "/partners", "/api/partners")
 def partners():
-    """List partners grouped by kind, with how many capabilities each provides."""
-    return answer("partners.html", groups=kept("partners", None, groups))
+    """List partners grouped by kind, with how many capabilities each provides; `has`
+    filters to the partners with data, and the counts say how many each choice shows."""
+    has = request.args.get("has", "").strip()
+    if has and has not in FILTERS:
+        raise KGError(f"has: {has!r} is not a filter; use has=capabilities or leave it out")
+    found = kept("partners", None, groups)
+    every = sum(len(rows) for rows in found.values())
+    providing = sum(1 for rows in found.values() for p in rows if p["capabilities"])
+    if has:
+        found = {k: [p for p in rows if p["capabilities"]] for k, rows in found.items()}
+    return answer(
+        "partners.html",
+        groups=found,
+        has=has or None,
+        counts={"all": every, "capabilities": providing},
+    )
 
 
 def groups() -> dict[str, list]:

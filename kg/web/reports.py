@@ -13,17 +13,22 @@ from kg.catalogue import (
     Param,
     Query,
     load_catalogue,
-    resolve,
     row_severity,
     run,
     term,
 )
+from kg.catalogue import (
+    check as checked,
+)
 from kg.errors import KGError
+from kg.labels import labels
 from kg.results import plain, render
 from kg.sparql import QueryResult
+from kg.summaries import summarise, title
 from kg.web.auth import current_dataset
 from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, local, select, wants_json
+from kg.web.readable import readable, tops
 from kg.web.state import state
 
 bp = Blueprint("reports", __name__)
@@ -105,15 +110,11 @@ def values_of(params: dict[str, Param]) -> dict[str, str]:
 
 
 def check(params: dict[str, Param], values: dict[str, str]) -> None:
-    """Raise for a malformed value (400); answer 404 for a partner the viewer cannot see."""
+    """Raise a `KGError` (400) for a malformed value or a code the viewer's dataset lacks."""
     for name, value in values.items():
-        found = term(params[name], value)
-        if params[name].type == "integer" and not 0 <= int(found.value) <= MOST:
+        if params[name].type == "integer" and not 0 <= int(term(params[name], value).value) <= MOST:
             raise KGError(f"parameter {name}: give a whole number from 0 to {MOST}")
-        try:
-            resolve(state().store, current_dataset(), params[name], value)
-        except KGError as err:
-            abort(404, description=str(err))
+    checked(state().store, current_dataset(), params, values)
 
 
 def table(query: Query, result: QueryResult) -> dict:
@@ -147,7 +148,7 @@ def download(name: str, result: QueryResult, fmt: str) -> Response:
 
 @api_route(bp, "/reports/<name>", "/api/reports/<name>")
 def report(name: str):
-    """Run one named report on the viewer's dataset with the parameters of its form."""
+    """Run one named report on the viewer's dataset: its summary first, then its rows."""
     query = load_catalogue().get(name)
     if query is None:
         abort(404, description=f"no report named {name!r}")
@@ -161,7 +162,9 @@ def report(name: str):
         )
         if only:
             gaps.keep_confirmed(result)
-        return result, table(query, result)
+        found = table(query, result)
+        overview = summarise(found["columns"], found["rows"], found["severities"], tops())
+        return result, dict(found, overview=overview.as_dict())
 
     result, rows = kept(f"report/{name}", (tuple(sorted(values.items())), only), compute)
     fmt = request.args.get("format", "")
@@ -171,7 +174,7 @@ def report(name: str):
     if wants_json():
         return answer("report.html", **data)
     choices = {p.type: options(p.type) for p in query.params.values()}
-    return answer("report.html", choices=choices, **data)
+    return answer("report.html", choices=choices, **data, **readable(data))
 
 
 def gap_params() -> dict[str, Param]:
@@ -215,7 +218,16 @@ def whole():
     if wants_json():
         return answer("gaps.html", **data)
     choices = {p.type: options(p.type) for p in params.values()}
-    return answer("gaps.html", choices=choices, form=[describe(p) for p in params.values()], **data)
+    groups = [g for sec in data["sections"] for g in sec["overview"]["groups"]]
+    details = {sec["overview"]["detail"] for sec in data["sections"]}
+    return answer(
+        "gaps.html",
+        choices=choices,
+        form=[describe(p) for p in params.values()],
+        labels=labels(state().store, current_dataset(), {k for g in groups for k in g["key"]}),
+        titles={c: title(c) for c in details if c},
+        **data,
+    )
 
 
 def top_findings(limit: int = 5) -> dict:

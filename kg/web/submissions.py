@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from kg.errors import KGError
 from kg.submissions import check, read_bytes, submit
@@ -18,11 +18,13 @@ from kg.submissions.history import last_version
 from kg.submissions.read import CONTEXT_FILE, format_of
 from kg.web.auditing import audit
 from kg.web.auth import current_dataset, current_user, require_user
+from kg.web.cache import kept
 from kg.web.pending import Upload, pending
 from kg.web.state import state
 
 bp = Blueprint("submissions", __name__)
 MODES = ("replace", "merge")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YES = ("1", "true", "yes", "on")
 
 
@@ -169,6 +171,7 @@ def upload_page():
         "pending_key": "",
         "withdrawals": (),
         "mode": request.values.get("mode", "replace"),
+        "max_upload_mb": f"{(current_app.config['MAX_CONTENT_LENGTH'] or 0) / 1e6:g}",
     }
     if request.method == "POST":
         try:
@@ -230,6 +233,33 @@ def _confirmed_upload(user) -> Upload:
             f"{now}); upload the file again to see what it would withdraw"
         )
     return upload
+
+
+@bp.get("/submit/template.<kind>")
+def template(kind: str):
+    """Download the blank template: CSV with a documented header, or XLSX with drop-downs."""
+    from kg.submissions.template import csv_template, xlsx_template
+    from kg.submissions.vocabularies import store_lists
+
+    if kind == "csv":
+        return Response(
+            csv_template(levels_file()),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=capabilities.csv"},
+        )
+    if kind != "xlsx":
+        abort(404, description=f"no template .{kind}: the templates are .csv and .xlsx")
+    lists = kept("template-lists", None, lambda: store_lists(state().store, current_dataset()))
+    return Response(
+        xlsx_template(levels_file(), lists or None),
+        mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=capabilities.xlsx"},
+    )
+
+
+def levels_file():
+    """Return the classification vocabulary file of the served content, as the CLI finds it."""
+    return state().context.content.ontology / "vocab" / "classification.ttl"
 
 
 @bp.get("/context.jsonld")
