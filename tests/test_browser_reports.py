@@ -94,7 +94,7 @@ def test_a_report_summary_drills_down_and_the_column_chooser_adds_columns(module
         box.check()
     page.click("text=Show these columns")
     page.wait_for_url("**col=**")
-    assert page.locator("table.results thead th").count() == 2 + 9
+    assert page.locator("table.results thead th").count() == 2 + 14
     fits(page)
     shot(page, "report-every-column")
 
