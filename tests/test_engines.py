@@ -21,8 +21,9 @@ from tests.conftest import require
 
 REPORTS = sorted(catalogue.load_catalogue())
 DATA = ("bundled", "synthetic-10k")
-# Disagreements in reports another change owns (issue 15 rewrites their semantics): what fails,
-# where, and why. They are checked, and reported as expected failures while they last.
+# Known failures: what fails, where, and why. Interoperability-gaps and version-mismatch are
+# being rewritten (issue 15); rdflib is too slow for over-classification at 10k. They run
+# (unless in engines.HANGS) and are reported as expected failures while they last.
 KNOWN = {
     ("virtuoso", "interoperability-gaps"): "Virtuoso 7.2 runs it past any time limit (the "
     "nested GROUP BY sub-selects with REGEX over GROUP_CONCAT signatures); not run",
@@ -30,6 +31,11 @@ KNOWN = {
     "error on the nested aggregated sub-selects",
     ("rdflib", "interoperability-gaps"): "rdflib needs minutes (112 s on the bundled data: "
     "nested aggregated sub-selects, REGEX); not run",
+    ("rdflib", "over-classification"): "rdflib takes 10-40 s on the bundled data and over "
+    "60 s at 10k (a grouped join of producers, consumers and coalition pairs)",
+    ("virtuoso", "over-classification"): "at 10k (all-access) Virtuoso 7.2 drops a consumer "
+    "from a group and adds a row: it mis-evaluates the DISTINCT consumer sub-select; without "
+    "DISTINCT its cost estimate exceeds the 400 s limit",
     ("rdflib", "version-mismatch"): "rdflib needs 20 s on the bundled data, minutes at 10k "
     "(nested aggregated sub-selects, REGEX); not run",
 }
