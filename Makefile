@@ -23,13 +23,15 @@ $(TEST_STAMP): $(RUN_STAMP)
 	touch $@
 
 # Debian packages the tests need: Chromium (browser tests), Virtuoso (remote store), a JRE
-# (HermiT) when java is missing. apt-get update runs once, before the first install. The
-# packaged Virtuoso service would listen on all interfaces: it is stopped; tests run their own.
+# (HermiT) when java is missing, Apache Jena (the reference engine of tests/test_engines.py).
+# apt-get update runs once, before the first install. The packaged Virtuoso service would
+# listen on all interfaces: it is stopped; tests run their own.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	[ -f /usr/share/java/jena-arq.jar ] || missing="$$missing libapache-jena-java"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
