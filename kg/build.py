@@ -60,11 +60,12 @@ def build(
             _refresh(store, content, progress, result)
             record_existing(store)
             _seed(store, content, progress, context or Context(content), result)
+            viewer_dataset(store)  # the public and administrator views, in bulk while new
+            full_dataset(store)
     finally:
         if new:
             store.bulk = False
-    viewer_dataset(store)  # the public and administrator views now, in bulk while new
-    full_dataset(store)
+            store.flush()
     progress("built the views of the public and of administrators")
     return result
 

@@ -226,6 +226,6 @@ class Store:
         return sum(len(t) for t in by_graph.values())
 
     def flush(self) -> None:
-        """Make writes durable on disk."""
-        if self.path:
+        """Make writes durable on disk; a store being built in bulk is flushed once, at the end."""
+        if self.path and not self.bulk:
             self._ox.flush()
