@@ -51,7 +51,7 @@ bench: $(STAMP) system-packages
 
 bench-10m: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 10M --repeat 2 --cold 1 --gaps-repeat 1 \
-	  --cap 300 --gaps-cap 600 --parts explorer --load-seconds 10 --load-requests 400
+	  --cap 150 --gaps-cap 300 --parts explorer --load-seconds 10 --load-requests 400
 
 clean:
 	rm -rf $(VENV) .kg

@@ -22,18 +22,14 @@ PAGES = {
 }
 
 
-def load_test(store, folder: Path, opts: dict, result: dict) -> None:
-    """Serve an on-disk copy with `kg serve`; hit each page from concurrent clients."""
-    from load import build_store, fetch, hammer, start_server, vm_hwm_mib
+def load_test(path: Path, folder: Path, opts: dict, result: dict) -> None:
+    """Serve the built on-disk store with `kg serve`; hit each page from concurrent clients.
 
-    from kg.access import viewer_dataset
+    The caller has closed the store: an embedded store is opened by one process at a time.
+    """
+    from load import fetch, hammer, start_server, vm_hwm_mib
 
-    served = folder / "served"  # built from the same files: a dump+restore took > 5 min at 1M
-    copy, _ = build_store(folder / "partners", path=served)
-    viewer_dataset(copy)  # the public view, built in bulk as `kg init` does
-    copy.flush()
-    del copy
-    server, base = start_server(served, folder)
+    server, base = start_server(path, folder)
     pages = result["pages"] = {}
     try:
         for name, path in PAGES.items():
