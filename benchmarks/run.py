@@ -122,17 +122,23 @@ def one_size(size: str, opts: dict, out: Path) -> None:
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "settings": {k: opts[k] for k in SETTINGS},
     }
-    store, dataset = build(size, folder, opts, result)
-    save(result, out)
-    texts = query_texts(store, dataset)
-    oxigraph_side(store, dataset, opts, result)
-    result["peak_rss_mib"] = peak_rss_mib()
-    save(result, out)
-    for part in opts["parts"]:
+    parts = opts["parts"]
+    if set(parts) - {"virtuoso"}:
+        store, dataset = build(size, folder, opts, result)
+        save(result, out)
+    else:  # Virtuoso alone reads the partner files only
+        from synth import generate, parse_size
+
+        generate(parse_size(size), folder / "partners")
+    if "embedded" in parts:
+        oxigraph_side(store, dataset, opts, result)
+        result["peak_rss_mib"] = peak_rss_mib()
+        save(result, out)
+    for part in parts:
         if part == "rdflib":
-            rdflib_side(store, dataset, texts, folder, opts, result)
+            rdflib_side(store, dataset, query_texts(store, dataset), folder, opts, result)
         elif part == "virtuoso":
-            virtuoso_side(folder, opts, result)
+            virtuoso_side(folder, opts, result, lambda: save(result, out))
         elif part == "explorer" and store.path:
             path, store = store.path, None  # close it: the server opens it
             load_test(path, folder, opts, result)
@@ -153,15 +159,26 @@ def save(result: dict, out: Path) -> None:
 
 
 def merge(path: Path, runs: list[dict]) -> list[dict]:
-    """Return the runs already in `path` with `runs` replacing those of the same size."""
+    """Return the runs already in `path` with `runs` merged in, size by size.
+
+    A run's figures replace those of the same size; figures it did not measure (parts not
+    run, as when Virtuoso ran in a run of its own) are kept, each with its own load average.
+    """
     from synth import parse_size
 
     old = json.loads(path.read_text())["runs"] if path.exists() else []
-    new = {r["size"]: r for r in old} | {r["size"]: r for r in runs}
-    return sorted(new.values(), key=lambda r: parse_size(r["size"]))
+    by: dict[str, dict] = {}
+    for run in [*old, *runs]:
+        kept = by.get(run["size"], {})
+        queries = {
+            name: {**kept.get("queries", {}).get(name, {}), **q}
+            for name, q in {**kept.get("queries", {}), **run.get("queries", {})}.items()
+        }
+        by[run["size"]] = {**kept, **run, "queries": queries}
+    return sorted(by.values(), key=lambda r: parse_size(r["size"]))
 
 
-PARTS = ("rdflib", "virtuoso", "explorer", "validation")
+PARTS = ("embedded", "rdflib", "virtuoso", "explorer", "validation")
 SETTINGS = ("repeat", "cold", "gaps_repeat", "gaps_cold", "cap", "gaps_cap", "rdflib_cap", "parts")
 
 
@@ -183,7 +200,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--parts",
         default=",".join(PARTS),
-        help=f"what runs after the embedded store's reports: any of {','.join(PARTS)}",
+        help=f"what runs, in this order: any of {','.join(PARTS)} (embedded: every report "
+        "and kg gaps on the embedded store; a run of several parts merges into one size)",
     )
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--load-seconds", type=float, default=20.0)
@@ -202,6 +220,13 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         help="memory a measurement may take above the store before it is stopped",
     )
     p.add_argument("--render-only", action="store_true", help="rewrite results.md from JSON")
+    p.add_argument(
+        "--merge",
+        type=Path,
+        action="append",
+        default=[],
+        help="merge a run's SIZE.json or results.json (e.g. a stopped run's) and rewrite",
+    )
     p.add_argument("--out", type=Path, default=HERE)
     return p.parse_args(argv)
 
@@ -241,7 +266,10 @@ def main() -> None:
 
     args = options()
     path = args.out / "results.json"
-    runs = [] if args.render_only else run_sizes(args)
+    runs = [] if args.render_only or args.merge else run_sizes(args)
+    for extra in args.merge:
+        data = json.loads(extra.read_text())
+        runs += data.get("runs", [data])
     args.out.mkdir(parents=True, exist_ok=True)
     merged = merge(path, runs)
     facts = machine()

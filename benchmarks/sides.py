@@ -114,7 +114,10 @@ def collect(worker, channel, result: dict, texts: dict, opts: dict) -> dict:
                 break
             continue
         if kind == "query":
-            result["queries"][name]["rdflib"] = {**value, "load": load()}
+            result.setdefault("queries", {}).setdefault(name, {})["rdflib"] = {
+                **value,
+                "load": load(),
+            }
             log(f"{result['size']}: {name} rdflib {short(value)} (load {load()})")
         else:
             out[kind] = value
@@ -124,8 +127,11 @@ def collect(worker, channel, result: dict, texts: dict, opts: dict) -> dict:
     return out
 
 
-def virtuoso_side(folder: Path, opts: dict, result: dict) -> None:
-    """Build the same files into a scratch Virtuoso (the remote store); time every report."""
+def virtuoso_side(folder: Path, opts: dict, result: dict, save=lambda: None) -> None:
+    """Build the same files into a scratch Virtuoso (the remote store); time every report.
+
+    `save` is called after the build and after each report, so a stopped run keeps them.
+    """
     from load import fill
     from synth import parse_size
     from virtuoso import Unavailable, running
@@ -140,16 +146,21 @@ def virtuoso_side(folder: Path, opts: dict, result: dict) -> None:
     try:
         with running(folder / "virtuoso", large=True) as setting:
             store = RemoteStore(setting, timeout=opts["cap"])
-            result["virtuoso"] = out = {"load_before": load()}
+            result["virtuoso"] = out = {
+                "load_before": load(),
+                "started": time.strftime("%H:%M UTC", time.gmtime()),
+            }
             start = time.perf_counter()
             triples = fill(store, folder / "partners", progress=every_tenth(result["size"]))
             out.update(build_s=time.perf_counter() - start, load_after=load())
             out["build_triples_per_s"] = triples / out["build_s"]
             log(f"{result['size']}: Virtuoso built in {out['build_s']:.1f}s (load {load()})")
+            save()
             dataset = full_dataset(store)
             for name in catalogue():
                 value = remote_timed(lambda n=name: run_report(store, dataset, n), opts)
-                result["queries"][name]["virtuoso"] = value
+                result.setdefault("queries", {}).setdefault(name, {})["virtuoso"] = value
+                save()
                 log(f"{result['size']}: {name} virtuoso {short(value)} (load {value['load']})")
             out["gaps"] = forked(lambda: gap_report(store, dataset), 1, opts)
             out["gaps"] = {**with_p50(out["gaps"]), "load": load()}
