@@ -81,7 +81,7 @@ def targets(runs: dict[str, dict]) -> list[tuple[str, str, str, str]]:
                 (
                     f"build >= {TARGETS[limit_key]:,} triples/s, views included",
                     size,
-                    at(run["build_triples_per_s"], run.get("build_load")),
+                    at(run["build_triples_per_s"], build_load(run)),
                     verdict(run["build_triples_per_s"], TARGETS[limit_key], higher=True),
                 )
             )
@@ -159,6 +159,20 @@ def ratio(q: dict) -> str:
     return "error" if "error" in rdf else "-"
 
 
+def build_load(run: dict) -> float | None:
+    """Return the mean of the load averages at the start and the end of a build.
+
+    >>> build_load({"build_load": 2.0, "build_load_after": 4.0}), build_load({})
+    (3.0, None)
+    """
+    loads = [
+        run.get(k)
+        for k in ("build_load", "build_load_after", "load_before", "load_after")
+        if isinstance(run.get(k), int | float)
+    ]
+    return sum(loads) / len(loads) if loads else None
+
+
 def build_table(runs: dict[str, dict]) -> list[str]:
     """Return the build table: embedded (views included) and Virtuoso, per size."""
     lines = [
@@ -170,9 +184,9 @@ def build_table(runs: dict[str, dict]) -> list[str]:
         v = r.get("virtuoso") or {}
         lines.append(
             f"| {size} | {number(r['triples']) if 'triples' in r else '-'} "
-            f"| {at(r.get('build_s'), r.get('build_load'))} | {at(r.get('view_build_s'), None)} "
+            f"| {at(r.get('build_s'), build_load(r))} | {at(r.get('view_build_s'), None)} "
             f"| {at(r.get('build_triples_per_s'), None)} "
-            f"| {at(v.get('build_s'), v.get('load_before')) if 'build_s' in v else short(v)} "
+            f"| {at(v.get('build_s'), build_load(v)) if 'build_s' in v else short(v)} "
             f"| {at(v.get('build_triples_per_s'), None)} |"
         )
     return lines
