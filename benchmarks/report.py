@@ -273,12 +273,16 @@ def render(facts: dict, runs: list[dict]) -> str:
     lines += ["Machine: " + ", ".join(f"{k} {v}" for k, v in facts.items()), ""]
     for r in runs:
         lines.append(
-            f"- {r['size']}: started {r.get('started')}, load average before "
-            f"{fmt_load(r.get('load_before'))}, after {fmt_load(r.get('load_after'))}; store "
-            f"{'on disk' if r.get('on_disk') else 'in memory'}; settings "
-            + ", ".join(f"{k} {v}" for k, v in (r.get("settings") or {}).items())
-            + ("" if r.get("complete") else "; PARTIAL (stopped before every part ran)")
+            f"- {r['size']}: store {'on disk' if r.get('on_disk') else 'in memory'}; settings "
+            + ", ".join(f"{k} {v}" for k, v in (r.get("settings") or {}).items() if k != "parts")
         )
+        lines += [
+            f"  - run started {s.get('started')}, parts {', '.join(s.get('parts') or [])}, "
+            f"load average before {fmt_load(s.get('load_before'))}, after "
+            f"{fmt_load(s.get('load_after'))}"
+            + ("" if s.get("complete") else "; STOPPED before every part ran")
+            for s in r.get("sessions", [])
+        ]
     lines += ["", "## Targets (issue 14)", "", "| target | size | measured @ load | verdict |"]
     lines += ["|---|---|---|---|"]
     lines += [f"| {t} | {s} | {m} | {v} |" for t, s, m, v in targets(by)]

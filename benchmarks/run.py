@@ -174,8 +174,23 @@ def merge(path: Path, runs: list[dict]) -> list[dict]:
             name: {**kept.get("queries", {}).get(name, {}), **q}
             for name, q in {**kept.get("queries", {}), **run.get("queries", {})}.items()
         }
-        by[run["size"]] = {**kept, **run, "queries": queries}
+        sessions = kept.get("sessions", []) + run.get("sessions", [session(run)])
+        by[run["size"]] = {**kept, **run, "queries": queries, "sessions": sessions}
     return sorted(by.values(), key=lambda r: parse_size(r["size"]))
+
+
+def session(run: dict) -> dict:
+    """Return when one run of a size started, what it ran, its load and whether it finished."""
+    parts = list((run.get("settings") or {}).get("parts") or [])
+    if "gaps" in run and "embedded" not in parts:  # runs before `--parts embedded` existed
+        parts.insert(0, "embedded")
+    return {
+        "started": run.get("started"),
+        "parts": parts,
+        "load_before": run.get("load_before"),
+        "load_after": run.get("load_after"),
+        "complete": run.get("complete", False),
+    }
 
 
 PARTS = ("embedded", "rdflib", "virtuoso", "explorer", "validation")
