@@ -45,13 +45,14 @@ lint: $(STAMP)
 
 # Benchmarks on the on-disk store, with progress on stderr; figures merge into
 # benchmarks/results.json and results.md. bench: 10k, 100k, 1M with rdflib's engine at 100k
-# and Virtuoso up to 1M (about an hour on 2 cores). bench-10m: 10M, the embedded store only.
+# and Virtuoso up to 1M (about an hour on 2 quiet cores). bench-10m: 10M, the embedded store
+# and the explorer.
 bench: $(STAMP) system-packages
 	$(BIN)/python benchmarks/run.py --sizes 10k,100k,1M
 
 bench-10m: $(STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 10M --repeat 2 --cold 1 --gaps-repeat 1 \
-	  --cap 150 --gaps-cap 300 --parts explorer --load-seconds 10 --load-requests 400
+	  --cap 150 --gaps-cap 300 --parts embedded,explorer --load-seconds 10 --load-requests 400
 
 clean:
 	rm -rf $(VENV) .kg

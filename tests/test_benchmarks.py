@@ -98,7 +98,7 @@ def test_harness_smoke_run(tmp_path):
             str(ROOT / "benchmarks" / "run.py"),
             *("--sizes", "10k", "--disk-from", "1M", "--repeat", "2", "--cold", "1"),
             *("--gaps-repeat", "1", "--cap", "60", "--rdflib-at", "10k", "--rdflib-cap", "1"),
-            *("--parts", "rdflib,validation", "--validation-sizes", "100"),
+            *("--parts", "embedded,rdflib,validation", "--validation-sizes", "100"),
             *("--validation-cap", "3", "--out", str(tmp_path)),
         ],
         check=True,
