@@ -76,11 +76,25 @@ NOTES = {
     "to remove those failures.",
     "Virtuoso as the remote store": "built through the Graph Store protocol by the same "
     "acceptance path as the embedded store, with 170,000 buffers and a 1.5 GB transaction "
-    "log limit per transaction (benchmarks/virtuoso.py, `large`). At 1M Virtuoso first "
-    "refused an acceptance: its ownership update, one INSERT DATA of several thousand "
-    "statements, exceeded Virtuoso's 'generated SQL text' limit of 10,000 lines; ownership "
-    "records now go in operations of 500 statements (kg/submissions/ownership.py), in the "
-    "same update request. Several reports fail on Virtuoso 7.2.5 with optimiser errors "
-    "(HTTP 500) or pass the 60 s cap until the portable reports of issue 14.1 land; the "
-    "whole report on Virtuoso fails with the first failing report.",
+    "log limit per transaction (benchmarks/virtuoso.py, `large`). At 1M it did not build. "
+    "First Virtuoso refused an acceptance: its ownership update, one INSERT DATA of several "
+    "thousand statements, exceeded Virtuoso's 'generated SQL text' limit of 10,000 lines; "
+    "ownership records now go in operations of 500 statements "
+    "(kg/submissions/ownership.py), in the same update request. The rerun then stopped "
+    "after 10 minutes with 'SR171: Transaction timed out': for every acceptance the remote "
+    "store copies each graph its meta update names into a staging graph (kg/remote.py, "
+    "`_stage_update`), and the meta graph holds an ownership record for every node of "
+    "every partner, so each acceptance copies and filters a graph that grows with the "
+    "whole store; at load 12-15 one such update passed Virtuoso's 60 s "
+    "MaxQueryExecutionTime. Next: keep ownership records in a graph of their own that an "
+    "acceptance only adds to (no staging copy), stage only the partner's own meta "
+    "statements, and rerun `make bench` on a quiet machine. At 10k and 100k, several "
+    "reports fail on Virtuoso 7.2.5 with optimiser errors (HTTP 500) or pass the 60 s cap "
+    "until the portable reports of issue 14.1 land, and the whole report fails with the "
+    "first failing report.",
+    "submissions at 1M": "100 and 1,000 capabilities were validated and accepted into the "
+    "1M on-disk store at load 15: pySHACL 7.7 s and 33 s, acceptance 20 s and 22 s; 10,000 "
+    "did not finish within the 120 s cap. On 2026-11-22 (in memory, load about 1) 1,000 "
+    "took 3.6 s in all. Acceptance on disk is dominated by the transactional update of a "
+    "large store under load; next: measure it on a quiet machine before changing it.",
 }

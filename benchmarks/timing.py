@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -150,13 +151,17 @@ def short(value: dict | None) -> str:
 
     >>> short({"p50": 0.25}), short({"over_cap": 60}), short(None)
     ('0.250', '> 60 s', 'not run')
+    >>> short({"error": "KGError: remote store http://h/sparql: HTTP 500: SR171"})
+    'error: HTTP 500: SR171'
+
     """
     if not value:
         return "not run"
     if "over_cap" in value:
         return f"> {value['over_cap']:.0f} s"
-    if "error" in value:
-        return "error: " + value["error"][:60]
+    if "error" in value:  # the server's message, without the client's preamble
+        text = re.sub(r"(KGError: )?remote store \S+: ", "", value["error"].split("\n")[0])
+        return "error: " + text[:90]
     if "skipped" in value:
         return "skipped"
     return f"{value['p50']:.3f}"
