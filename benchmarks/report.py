@@ -279,6 +279,7 @@ def explorer_table(runs: dict[str, dict]) -> list[str]:
                     f"{v['read_s'] + v['p50']:.1f} s (read {v['read_s']:.1f}, pySHACL "
                     f"{v.get('validate_s', 0):.1f}, accept {v.get('accept_s', 0):.1f}) "
                     f"@ {v.get('load', 0):.1f}"
+                    + ("" if v.get("accepted", True) else ", NOT accepted")
                 )
             else:
                 cells.append(short(v.get("read", v)) if v else "-")

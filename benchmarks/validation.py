@@ -58,7 +58,9 @@ def submit_timed(subs, store, source, context, code: str, opts: dict) -> dict:
     subs.validate = validate
     try:
         out = capped(
-            lambda: subs.submit(store, source, context, code, "bench"), 1, opts["validation_cap"]
+            lambda: subs.submit(store, source, context, code, "bench", confirm=True),
+            1,
+            opts["validation_cap"],
         )
     finally:
         subs.validate = real
