@@ -131,7 +131,7 @@ def one_size(size: str, opts: dict, out: Path) -> None:
 
         generate(parse_size(size), folder / "partners")
     if "embedded" in parts:
-        oxigraph_side(store, dataset, opts, result)
+        oxigraph_side(store, dataset, opts, result, lambda: save(result, out))
         result["peak_rss_mib"] = peak_rss_mib()
         save(result, out)
     for part in parts:

@@ -52,13 +52,17 @@ def gap_report(store, dataset) -> int:
     return len(render(report(store, dataset, PARAMS), "md"))
 
 
-def oxigraph_side(store, dataset, opts: dict, result: dict) -> None:
-    """Time every report (cold and warm) and the whole gap report on the embedded store."""
+def oxigraph_side(store, dataset, opts: dict, result: dict, save=lambda: None) -> None:
+    """Time every report (cold and warm) and the whole gap report on the embedded store.
+
+    `save` is called after each report, so a stopped run keeps those it measured.
+    """
     result["queries"] = {}
     for name in catalogue():
         value = cold_warm(lambda n=name: run_report(store, dataset, n), opts)
         result["queries"][name] = {"oxigraph": value}
         log(f"{result['size']}: {name} {describe(value)}")
+        save()
     gaps_opts = {**opts, "cap": opts["gaps_cap"]}
     result["gaps"] = cold_warm(
         lambda: gap_report(store, dataset), gaps_opts, opts["gaps_repeat"], opts["gaps_cold"]
