@@ -21,14 +21,14 @@ HOW = [
 ]
 
 NOTES = {
-    "the load on the machine": "every run of 2026-12-05 ran at a load average of 7 to 17 on 2 "
+    "the load on the machine": "the runs of 2026-12-05 ran at a load average of 4 to 17 on 2 "
     "cores: other sessions' test suites and three Virtuoso servers, plus these benchmark runs "
-    "side by side. A CPU-bound step then gets roughly 1/6 to 1/8 of a core, so these figures "
-    "are several times the same steps on a quiet machine (on 2026-12-04, at load about 1, "
-    "the 1M on-disk build ran at 47k triples/s and the whole `kg gaps` took 69 s; today the "
-    "1M build ran at 1.5k triples/s). They are recorded as measured, with the load beside "
-    "each, and are comparable with each other only at similar loads. The next step for "
-    "every target below is to rerun `make bench` and `make bench-10m` on a quiet machine.",
+    "side by side. A CPU-bound step then gets a fraction of a core, so these figures are "
+    "several times the same steps on a quiet machine. The same 1M on-disk build, same code: "
+    "755 s at load 15 (1.5k triples/s), 206 s at load 6.6 (5.4k triples/s); on 2026-12-04 at "
+    "load about 1 it ran at 47k triples/s. They are recorded as measured, with the load "
+    "beside each, and compare only at similar loads. The next step for every target below "
+    "is to rerun `make bench` and `make bench-10m` on a quiet machine.",
     "build >= 200k triples/s at 1M, >= 100k at 10M (views included)": "missed by far. "
     "Where the time goes (cProfile of the 1M on-disk build, load about 5, 119 s in all): "
     "pyoxigraph's bulk loader 56 s (every statement is stored three times: the partner's "
@@ -47,9 +47,8 @@ NOTES = {
     "to it in the meta graph; fill a new store's views from the text already loaded instead "
     "of reading it back. Also done: batches under 10,000 statements now load "
     "transactionally (`BULK_FROM` in kg/store.py), measured back to back at load 12-15: "
-    "10k 20 s -> 13 s, 100k 32 s -> 16 s; the 10k and 100k builds in the table are from "
-    "that code, the 1M builds from the code before it (at 1M every batch is above the "
-    "threshold, so nothing changes there).",
+    "10k 20 s -> 13 s, 100k 32 s -> 16 s (at 1M every batch is above the threshold, so "
+    "nothing changes there).",
     "every report p50 <= 0.5 s at 1M, whole kg gaps <= 3 s": "missed. The reports were run "
     "as the catalogue holds them on this branch; making them portable and fast is the work "
     "of issue 14.1 (kg/queries, another session) and of materialised findings (14.2: keep "
@@ -96,15 +95,19 @@ NOTES = {
     "statements, and rerun `make bench` on a quiet machine. At 10k and 100k, several "
     "reports fail on Virtuoso 7.2.5 with optimiser errors (HTTP 500) or pass the 60 s cap "
     "until the portable reports of issue 14.1 land, and the whole report fails with the "
-    "first failing report.",
+    "first failing report. At 100k the build failed the same way after 20 of 30 partner "
+    "files, with `large` on and, in a second run, with the package's own settings: the "
+    "growing meta graph, not the configuration, is the limit.",
     "submissions": "rows marked NOT accepted measured validation and a refused replace: "
     "the synthetic submission replaces a partner that already has more capabilities in the "
     "built store, and a replace that withdraws capabilities needs confirmation. The harness "
     "now confirms (benchmarks/validation.py), so the next run measures the acceptance "
     "itself.",
-    "submissions at 1M": "100 and 1,000 capabilities were validated and accepted into the "
-    "1M on-disk store at load 15: pySHACL 7.7 s and 33 s, acceptance 20 s and 22 s; 10,000 "
-    "did not finish within the 120 s cap. On 2026-11-22 (in memory, load about 1) 1,000 "
-    "took 3.6 s in all. Acceptance on disk is dominated by the transactional update of a "
-    "large store under load; next: measure it on a quiet machine before changing it.",
+    "submissions at 1M": "confirmed, at load 6: 1,000 capabilities read, validated and "
+    "accepted in 10.3 s (pySHACL 6.3 s, acceptance 4.0 s), against the 5 s of the "
+    "2026-11-22 in-memory run at load 1; the 100-capability replace before it withdrew the "
+    "partner's other capabilities and took 42 s to accept (its graphs existed, so the new "
+    "ones are staged and moved in, which on disk copies them). At load 15 10,000 did not "
+    "finish within the 120 s cap. Next: profile the on-disk acceptance (staging and MOVE) "
+    "on a quiet machine.",
 }
