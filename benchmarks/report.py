@@ -235,7 +235,8 @@ def report_table(run: dict) -> list[str]:
     lines.append(
         f"| **whole kg gaps** | {gaps.get('value', '-')} chars "
         f"| {at(cold, gaps.get('load')) if cold else short(gaps)} "
-        f"| {at(warm(gaps), None) if warm(gaps) is not None else short(gaps)} | - | - | - "
+        f"| {at((gaps.get('warm') or {}).get('p50'), None) if 'p50' in gaps else short(gaps)} "
+        "| - | - | - "
         f"| {seconds(remote) if remote else '-'} |"
     )
     return lines
