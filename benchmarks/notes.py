@@ -27,7 +27,8 @@ NOTES = {
     "several times the same steps on a quiet machine. The same 1M on-disk build, same code: "
     "755 s at load 15 (1.5k triples/s), 206 s at load 6.6 (5.4k triples/s), 75 s at load "
     "2.6 (14.8k triples/s). Near the end of the session the machine quietened and the 1M "
-    "embedded reports were run again at load 2; those are the 1M figures shown. They are recorded as measured, with the load "
+    "embedded reports were run again at load 2; those are the 1M figures shown. "
+    "They are recorded as measured, with the load "
     "beside each, and compare only at similar loads. The next step for every target below "
     "is to rerun `make bench` and `make bench-10m` on a quiet machine.",
     "build >= 200k triples/s at 1M, >= 100k at 10M (views included)": "missed by far. "
@@ -62,7 +63,8 @@ NOTES = {
     "capability, consumer partner and data type, which also makes the whole report 38 MB "
     "of Markdown; the whole `kg gaps` took 52.9 s (69 s on 2026-12-04). At load 13-16 the "
     "same reports took 3-10x longer and over-classification did not finish within 330 s. "
-    "A cold run (fresh process, empty store caches) is 1.0-1.5x a warm one at load 2. Compacting the store after the build (`Store.optimize`) changed nothing: the "
+    "A cold run (fresh process, empty store caches) is 1.0-1.5x a warm one at load 2. "
+    "Compacting the store after the build (`Store.optimize`) changed nothing: the "
     "bulk-loaded store had 20 SST files and the same query times before and after. Next: "
     "materialised findings per access profile, so `kg gaps` reads stored rows; then rerun "
     "`make bench` on a quiet machine.",
