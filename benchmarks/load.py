@@ -13,7 +13,6 @@ import itertools
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -25,6 +24,8 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import summary  # noqa: E402
 
 from kg.content import Content, read_files  # noqa: E402
 from kg.namespaces import ID  # noqa: E402
@@ -54,7 +55,7 @@ def accept_file(store: Store, path: Path, levels: dict[str, int]) -> int:
 
 
 def build_store(
-    folder: Path, path: Path | None = None, content: Content | None = None, progress=lambda _: None
+    folder: Path, path: Path | None = None, content: Content | None = None, progress=lambda *_: None
 ) -> tuple[Store, int]:
     """Return a store with the public graphs and every partner file of `folder` accepted.
 
@@ -65,7 +66,7 @@ def build_store(
     return store, fill(store, folder, content, progress)
 
 
-def fill(store, folder: Path, content: Content | None = None, progress=lambda _: None) -> int:
+def fill(store, folder: Path, content: Content | None = None, progress=lambda *_: None) -> int:
     """Load the public graphs and accept every partner file of `folder` into `store` (embedded
     or remote); return the statement count."""
     content = content or Content(ROOT)
@@ -74,7 +75,7 @@ def fill(store, folder: Path, content: Content | None = None, progress=lambda _:
     files = sorted(folder.glob("*.ttl"))
     for i, file in enumerate(files, 1):
         total += accept_file(store, file, levels)
-        progress(f"accepted {file.stem} ({i}/{len(files)})")
+        progress(i, len(files), f"accepted {file.stem}")
     return total
 
 
@@ -89,31 +90,12 @@ def dump_graphs(store: Store, graphs: tuple[str, ...], path: Path) -> int:
     return len(quads)
 
 
-def on_disk_copy(dump: Path, folder: Path) -> Path:
-    """Restore a whole-store dump into an on-disk store at `folder` (for `kg serve`)."""
-    store = Store(folder)
-    store.restore(dump)
-    store.flush()
-    del store
-    return folder
-
-
 class Overrun(BaseException):
     """Raised by the SIGALRM handler when a capped call runs past its cap."""
 
 
 def _overrun(signum, frame) -> None:
     raise Overrun
-
-
-def summary(times: list[float]) -> dict:
-    """Return p50 and p95 of a list of seconds."""
-    times = sorted(times)
-    return {
-        "p50": statistics.median(times),
-        "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
-        "n": len(times),
-    }
 
 
 def capped(fn, repeat: int, cap: float) -> dict:

@@ -19,6 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROGRAMS = ("virtuoso-t", "isql-vt")
+# A benchmark run loads up to 1M statements: more buffers (8 KiB pages) than the package's
+# small default, and a transaction log allowed to grow past its default 50 MB per transaction.
+LARGE = {
+    "NumberOfBuffers": "170000",
+    "MaxDirtyBuffers": "130000",
+    "TransactionAfterImageLimit": "1500000000",
+    "MaxQueryMem": "4G",
+}
 DATABASE_KEYS = (
     "DatabaseFile",
     "ErrorLogFile",
@@ -50,8 +58,11 @@ def packaged_ini() -> Path:
     return Path(found[-1])
 
 
-def ini(packaged: Path, folder: Path, sql: int, http: int) -> str:
-    """Return `packaged` with database files in `folder` and both ports on 127.0.0.1."""
+def ini(packaged: Path, folder: Path, sql: int, http: int, large: bool = False) -> str:
+    """Return `packaged` with database files in `folder` and both ports on 127.0.0.1.
+
+    `large` sizes the buffers and the transaction log for a benchmark load (`LARGE`).
+    """
     lines, section = [], ""
     for line in packaged.read_text().splitlines():
         section = (re.match(r"\s*\[(.+)\]", line) or [None, section])[1]
@@ -62,7 +73,11 @@ def ini(packaged: Path, folder: Path, sql: int, http: int) -> str:
             line = f"ServerPort = 127.0.0.1:{sql if section == 'Parameters' else http}"
         elif key == "ResultSetMaxRows":
             line = "ResultSetMaxRows = 1000000"
+        elif large and key in LARGE and section == "Parameters":
+            line = f"{key} = {LARGE[key]}"
         lines.append(line)
+        if large and section == "Parameters" and line.strip() == "[Parameters]":
+            lines += [f"{k} = {v}" for k, v in LARGE.items() if k not in packaged.read_text()]
     return "\n".join(lines) + "\n"
 
 
@@ -80,11 +95,14 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 
 
 @contextlib.contextmanager
-def running(folder: Path) -> Iterator[str]:
-    """Run Virtuoso with its database in `folder`; yield the `store` setting that reaches it."""
+def running(folder: Path, large: bool = False) -> Iterator[str]:
+    """Run Virtuoso with its database in `folder`; yield the `store` setting that reaches it.
+
+    `large` configures it for a benchmark load (see `ini`).
+    """
     packaged = packaged_ini()
     sql, http = free_port(), free_port()
-    (folder / "virtuoso.ini").write_text(ini(packaged, folder, sql, http))
+    (folder / "virtuoso.ini").write_text(ini(packaged, folder, sql, http, large))
     base = f"http://127.0.0.1:{http}"
     with open(folder / "console.log", "wb") as log:
         process = subprocess.Popen(

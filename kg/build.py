@@ -63,12 +63,13 @@ def build(
                 _refresh(store, content, progress, result, advance)
                 record_existing(store)
                 _seed(store, content, progress, context or Context(content), result, advance)
+                viewer_dataset(store)  # the public and administrator views, in bulk while new
+                full_dataset(store)
+                advance()
         finally:
             if new:
                 store.bulk = False
-        viewer_dataset(store)  # the public and administrator views now, in bulk while new
-        full_dataset(store)
-        advance()
+                store.flush()
     progress("built the views of the public and of administrators")
     return result
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pyoxigraph as ox
-
 from kg.dataset import GENERATION, META, Dataset, GraphStore
 from kg.namespaces import GRAPH
 
@@ -52,16 +50,12 @@ def rebuild(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
 def _rebuild_in_bulk(store: GraphStore, view: str, graphs: tuple[str, ...]) -> None:
     """Fill a view of a store being built, which no one reads yet, with the bulk loader.
 
-    On disk this took half the time of the transactional insert at 1M statements (85 s
-    against 175 s for two views). A statement in two graphs is stored once, as in any graph.
+    Each graph is read as N-Triples text (no Python object per statement: at 1M statements
+    that took 21 of the view's 41 s) and handed to the bulk loader, which stores a statement
+    found in two graphs once, as in any graph.
     """
     store.update(f"DROP SILENT GRAPH <{view}>")
-    store.load(
-        [
-            (ox.serialize(store.triples(g), format=ox.RdfFormat.N_TRIPLES) or b"", view)
-            for g in graphs
-        ]
-    )
+    store.load([(store.ntriples(g), view) for g in graphs])
     store.update(_stamp_update(view))
 
 

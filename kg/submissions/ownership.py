@@ -21,6 +21,7 @@ from kg.submissions.structure import Structure, identifier
 OWNED_BY = CSIG + "ownedBy"
 META = Dataset((META_GRAPH,))
 BATCH = 2000  # subjects per lookup: keeps each query's VALUES block small
+PER_INSERT = 500  # owners per INSERT DATA (see insert_owners)
 RECORDED = f"SELECT ?node WHERE {{ ?node <{OWNED_BY}> ?owner }} LIMIT 1"
 VERSIONS = (
     sparql_prefixes(("csig", "prov"))
@@ -80,11 +81,26 @@ def _conflict(node: str, structure: Structure, source: Source) -> Finding:
 
 def ownership_update(partner_iri: str, triples: list[ox.Triple]) -> str:
     """Return an update recording `partner_iri` as the owner of the version's new nodes."""
-    nodes = claimed(Structure.of(triples))
-    if not nodes:
-        return ""
-    lines = " .\n".join(f"<{n}> <{OWNED_BY}> <{partner_iri}>" for n in sorted(nodes))
-    return f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}"
+    nodes = sorted(claimed(Structure.of(triples)))
+    return insert_owners([(n, partner_iri) for n in nodes])
+
+
+def insert_owners(pairs: list[tuple[str, str]]) -> str:
+    """Return `INSERT DATA` operations recording (node, owner) pairs, PER_INSERT pairs each.
+
+    One operation per batch: Virtuoso refuses an `INSERT DATA` of a few thousand statements
+    ("generated SQL text has exceeded 10000 lines"), met by a 1M-statement benchmark. The
+    operations run in one update request, so the store applies them together as before.
+
+    >>> insert_owners([("urn:n", "urn:p")] * 1001).count("INSERT DATA"), insert_owners([])
+    (3, '')
+    """
+    ops = []
+    for start in range(0, len(pairs), PER_INSERT):
+        batch = pairs[start : start + PER_INSERT]
+        lines = " .\n".join(f"<{n}> <{OWNED_BY}> <{o}>" for n, o in batch)
+        ops.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}")
+    return " ;\n".join(ops)
 
 
 def record_existing(store: GraphStore) -> int:
@@ -99,6 +115,5 @@ def record_existing(store: GraphStore) -> int:
         for node in claimed(Structure.of(store.triples(row["g"].value))):
             first.setdefault(node, row["partner"].value)
     if first:
-        lines = " .\n".join(f"<{n}> <{OWNED_BY}> <{p}>" for n, p in sorted(first.items()))
-        store.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{\n{lines} .\n}} }}")
+        store.update(insert_owners(sorted(first.items())))
     return len(first)
