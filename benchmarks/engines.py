@@ -362,7 +362,8 @@ def measure(size: str, repeat: int, scratch: Path) -> str:
     log(f"building the {size} synthetic graph")
     stores[size] = synthetic_store(size, scratch / "synth")
     seconds: dict[tuple, dict[str, str]] = {}
-    with virtuoso.running(scratch.joinpath("virtuoso").resolve()) as setting:
+    (scratch / "virtuoso").mkdir()
+    with virtuoso.running((scratch / "virtuoso").resolve()) as setting:
         remote = RemoteStore(setting, timeout=120)
         for data, store in stores.items():
             log(f"{data}: loading Virtuoso")
