@@ -143,6 +143,15 @@ def test_mission_area_tree_has_eleven_top_areas_with_narrower_ones(client):
     assert len(areas) == 11 and all(a["narrower"] for a in areas)
 
 
+def test_mission_area_counts_agree_with_the_coverage_matrix(client):
+    """Both count a constellation once: a top area's capabilities equal the matrix column."""
+    areas = client.get("/api/mission-areas").get_json()["areas"]
+    matrix = client.get("/api/matrices/coverage").get_json()["coverage"]
+    for area in areas:
+        column = sum(row.get(area["notation"], 0) for row in matrix["rows"])
+        assert area["capabilities"] == column, area["notation"]
+
+
 def test_openapi_describes_every_api_route(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")

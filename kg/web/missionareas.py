@@ -1,4 +1,7 @@
-"""Mission areas: the SKOS tree with how many capabilities and partners cover each area."""
+"""Mission areas: the SKOS tree with how many capabilities and partners cover each area.
+
+A constellation counts once (its members are not counted again), as in the coverage matrix.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ WHERE {
   OPTIONAL { ?ma skos:definition ?definition }
   OPTIONAL { ?ma skos:broader ?broader }
   OPTIONAL { ?cap a csig:Capability ; csig:missionArea/skos:broader* ?ma ;
-                  csig:providedBy ?partner }
+                  csig:providedBy ?partner
+              # a constellation is one capability, as in the coverage matrix
+              FILTER NOT EXISTS { ?cap csig:memberOf|^csig:hasMember ?constellation } }
 } GROUP BY ?ma ?label ?notation ?definition ?broader ORDER BY ?notation
 """
 
