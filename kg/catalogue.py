@@ -14,6 +14,7 @@ import yaml
 from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
+from kg.findings import STEPS
 from kg.namespaces import ID, PREFIXES
 from kg.sparql import QueryResult, run_query
 
@@ -191,13 +192,33 @@ def run(
 ) -> QueryResult:
     """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
 
-    `runner` runs the bound query (default in this process; the CLI passes its worker).
+    `runner` runs the bound query (default in this process; the CLI passes its worker). A
+    report with a stepwise implementation (kg/findings) runs as its simple queries, each
+    through `runner`, joined in Python; its `.rq` stays the published definition.
     """
     bound = bindings(store, dataset, query, values or {})
+    steps = STEPS.get(query.name) if query.text == _published(query.name) else None
+    if steps is not None:
+        return _stepwise(steps, store, dataset, bound, row_cap, runner)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
     return result
+
+
+def _published(name: str) -> str | None:
+    """Return the text of the catalogue's report `name`, or None when there is none."""
+    found = load_catalogue().get(name)
+    return found.text if found else None
+
+
+def _stepwise(
+    steps: Callable, store: GraphStore, dataset: Dataset, bound: dict, cap: int, runner: Callable
+) -> QueryResult:
+    """Run a report in steps: each simple query through `runner` on the viewer's dataset."""
+    columns, rows = steps(lambda text: runner(store, text, dataset, None, 0).rows, bound)
+    truncated = bool(cap) and len(rows) > cap
+    return QueryResult("select", columns, rows[:cap] if cap else rows, truncated=truncated)
 
 
 def row_severity(query: Query, row: dict) -> str:

@@ -1,0 +1,244 @@
+"""The inputs of the stepwise reports: a few simple SELECTs, read into plain Python values.
+
+Each query is portable SPARQL 1.1 with no aggregate over a join (the families' path closure
+aside, shared with kg/compatibility.py), so every engine answers it quickly; the reports join
+the answers in Python by the rule of docs/analysis.md ("Comparing standards: relation and
+role"), the rule their `.rq` files state in SPARQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.compatibility import EQUIVALENCES, FAMILIES
+from kg.namespaces import PREFIXES, sparql_prefixes
+
+Select = Callable[[str], list[dict]]
+XSD = PREFIXES["xsd"]
+HEAD = sparql_prefixes(("csig", "status", "skos", "rdfs"))
+SIDES = (
+    HEAD
+    + """
+SELECT ?capability ?partner ?direction ?interface ?dataType ?standard ?assumed WHERE {
+  ?capability ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
+  VALUES ?direction { csig:produces csig:consumes }
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  FILTER(?status NOT IN (status:retired, status:cancelled))
+  OPTIONAL { ?interface csig:assumed ?assumed }
+}"""
+)
+USES = (
+    HEAD
+    + """
+SELECT DISTINCT ?capability ?partner ?interface ?dataType ?standard ?assumed WHERE {
+  ?capability csig:hasInterface|csig:produces|csig:consumes ?interface ;
+              csig:providedBy ?partner .
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  OPTIONAL { ?interface csig:assumed ?assumed }
+}"""
+)
+INTERFACE_ROLES = (
+    HEAD + "SELECT DISTINCT ?interface ?role WHERE { ?interface csig:interfaceRole ?role }"
+)
+STANDARD_ROLES = (
+    HEAD + "SELECT DISTINCT ?standard ?role WHERE { ?standard csig:standardRole ?role }"
+)
+CONVERSIONS = (
+    HEAD
+    + """
+SELECT DISTINCT ?relation ?from ?to ?lossless ?dataType WHERE {
+  ?relation a csig:Conversion ; csig:fromStandard ?from ; csig:toStandard ?to ;
+            csig:lossless ?lossless .
+  OPTIONAL { ?relation csig:dataType ?dataType }
+}"""
+)
+TRANSLATIONS = (
+    HEAD
+    + """
+SELECT DISTINCT ?relation ?translation ?lossless ?loses ?label WHERE {
+  ?relation a csig:Conversion ; csig:translation ?translation ; csig:lossless ?lossless ;
+            csig:loses ?loses ; rdfs:label ?label .
+}"""
+)
+REQUIREMENTS = (
+    HEAD
+    + """
+SELECT DISTINCT ?ier ?code ?area ?dataType WHERE {
+  ?ier a csig:InformationExchangeRequirement ; skos:notation ?code ;
+       csig:dataType ?dataType ; csig:missionArea ?area .
+}"""
+)
+BROADER = (
+    HEAD
+    + """
+SELECT DISTINCT ?area ?top WHERE {
+  ?ier a csig:InformationExchangeRequirement ; csig:missionArea ?area .
+  ?area skos:broader ?top .
+}"""
+)
+NOTATIONS = (
+    HEAD
+    + """
+SELECT DISTINCT ?partner ?notation WHERE {
+  ?capability csig:providedBy ?partner . ?partner skos:notation ?notation .
+}"""
+)
+MEMBERSHIPS = (
+    HEAD
+    + """
+SELECT DISTINCT ?membership ?partner ?coalition WHERE {
+  ?membership csig:member ?partner ; csig:coalition ?coalition .
+}"""
+)
+COALITIONS = HEAD + "SELECT DISTINCT ?coalition WHERE { ?coalition a csig:Coalition }"
+
+
+def ebv(term) -> bool:
+    """Return a literal's effective boolean value as SPARQL's IF and COALESCE use it."""
+    if term is None or not isinstance(term, ox.Literal):
+        return False
+    kind = term.datatype.value
+    if kind == XSD + "boolean":
+        return term.value in ("true", "1")
+    if kind.startswith(XSD) and kind[len(XSD) :] in ("integer", "decimal", "double", "float"):
+        try:
+            return float(term.value) != 0
+        except ValueError:
+            return False
+    return term.value != ""
+
+
+def after(text: str, marker: str) -> str:
+    """Return SPARQL's STRAFTER: the text after the first `marker`, else ""."""
+    _, found, rest = text.partition(marker)
+    return rest if found else ""
+
+
+def literal(text: str) -> ox.Literal:
+    """Return a plain string literal."""
+    return ox.Literal(text)
+
+
+def integer(number: int) -> ox.Literal:
+    """Return an xsd:integer literal, as COUNT and SUM give."""
+    return ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def boolean(value: bool) -> ox.Literal:
+    """Return an xsd:boolean literal."""
+    return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def is_string(term) -> bool:
+    """Return whether CONCAT accepts the term: a string literal, plain or language-tagged."""
+    return isinstance(term, ox.Literal) and (
+        term.language is not None or term.datatype.value == XSD + "string"
+    )
+
+
+@dataclass
+class Standards:
+    """How standards relate: roles, families, parallel specifications and conversions."""
+
+    standard_roles: dict[str, set[str]] = field(default_factory=dict)
+    interface_roles: dict[str, set[str]] = field(default_factory=dict)
+    families: dict[str, str] = field(default_factory=dict)
+    parallel: dict[tuple[str, str], str] = field(default_factory=dict)  # pair: least relation
+    conversions: list[tuple[str, str, str, bool, str | None]] = field(default_factory=list)
+    keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def roles(self, interface: str, standard: str) -> frozenset[str]:
+        """Return the roles an interface uses its standard in: its own, the standard's, "any"."""
+        return frozenset(
+            self.interface_roles.get(interface) or self.standard_roles.get(standard) or {"any"}
+        )
+
+    def key(self, a: str, b: str, data_type: str) -> str:
+        """Return the sort key "rank lossy relation" from `a` to `b` for a data type.
+
+        Rank 0 the same standard, 1 parallel specifications, 2 one family, 3 a conversion
+        (lossless first; also one stated for a parallel twin of either), 4 nothing.
+        """
+        found = self.keys.get((a, b, data_type))
+        if found is None:
+            found = self.keys[(a, b, data_type)] = self._key(a, b, data_type)
+        return found
+
+    def _key(self, a: str, b: str, data_type: str) -> str:
+        if a == b:
+            return "00 "
+        if (a, b) in self.parallel:
+            return "10 " + self.parallel[(a, b)]
+        if self.families.get(a, a) == self.families.get(b, b):
+            return "20 "
+        keys = [
+            f"3{0 if lossless else 1} {relation}"
+            for relation, source, target, lossless, only in self.conversions
+            if (only is None or only == data_type)
+            and (source == a or (a, source) in self.parallel)
+            and (target == b or (b, target) in self.parallel)
+        ]
+        return min(keys, default="40 ")
+
+
+def compatible(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Return whether two interfaces' roles let them be compared."""
+    return "any" in first or "any" in second or not first.isdisjoint(second)
+
+
+def load_standards(select: Select) -> Standards:
+    """Read the roles and relations of the standards."""
+    out = Standards()
+    for row in select(STANDARD_ROLES):
+        out.standard_roles.setdefault(row["standard"].value, set()).add(row["role"].value)
+    for row in select(INTERFACE_ROLES):
+        out.interface_roles.setdefault(row["interface"].value, set()).add(row["role"].value)
+    for row in select(FAMILIES):
+        out.families[row["standard"].value] = row["family"].value
+    for row in select(EQUIVALENCES):
+        pair = (row["a"].value, row["b"].value)
+        relation = row["relation"].value
+        out.parallel[pair] = min(out.parallel.get(pair, relation), relation)
+    out.conversions = [
+        (
+            row["relation"].value,
+            row["from"].value,
+            row["to"].value,
+            ebv(row["lossless"]),
+            row["dataType"].value if "dataType" in row else None,
+        )
+        for row in select(CONVERSIONS)
+    ]
+    return out
+
+
+def translations(select: Select) -> dict[str, list[dict]]:
+    """Return each conversion's translation, losslessness, losses and label rows by IRI."""
+    out: dict[str, list[dict]] = {}
+    for row in select(TRANSLATIONS):
+        out.setdefault(row["relation"].value, []).append(row)
+    return out
+
+
+def grouped(select: Select, text: str, key: str, value: str) -> dict[str, list]:
+    """Return the rows of a two-column query as lists of `value` terms by `key` IRI."""
+    out: dict[str, list] = {}
+    for row in select(text):
+        out.setdefault(row[key].value, []).append(row[value])
+    return out
+
+
+def coalition_counts(select: Select, coalition: ox.NamedNode | None) -> dict[str, int]:
+    """Return, per partner, in how many ways it belongs to `coalition` (itself counting once)."""
+    if coalition is None:
+        return {}
+    out: dict[str, int] = {}
+    for row in select(MEMBERSHIPS):
+        if row["coalition"] == coalition:
+            out[row["partner"].value] = out.get(row["partner"].value, 0) + 1
+    if any(row["coalition"] == coalition for row in select(COALITIONS)):
+        out[coalition.value] = out.get(coalition.value, 0) + 1
+    return out

@@ -1,0 +1,139 @@
+"""The reports computed in steps (kg/findings) give their published `.rq` answers.
+
+For interoperability-gaps, incompatible-standards and version-mismatch, on the bundled data,
+the test scenario and a 10k synthetic graph, through the public and the all-access viewer's
+dataset: the steps on pyoxigraph give the rows of the `.rq` file on pyoxigraph, and the steps
+on Virtuoso 7.2 (the remote store) give the rows of the steps on pyoxigraph. Rows compare as
+multisets (benchmarks/engines.normal_rows), with parameters unset and set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import engines
+from benchmarks import virtuoso as virtuoso_server
+from kg import catalogue
+from kg.findings import STEPS
+from kg.gaps import keep_confirmed
+from kg.namespaces import sparql_prefixes
+from kg.remote import RemoteStore
+from kg.sparql import QueryResult, run_query
+from kg.store import Store
+from tests.conftest import require
+
+REPORTS = sorted(STEPS)
+DATA = ("bundled", "scenario", "synthetic-10k")
+CASES = ("default", "mission-area", "data-type", "partner", "confirmed-only")
+AREAS = (
+    sparql_prefixes(("csig", "skos"))
+    + """
+SELECT ?area ?top WHERE {
+  ?ier a csig:InformationExchangeRequirement ; csig:missionArea ?area .
+  OPTIONAL { ?area skos:broader ?top }
+} ORDER BY ?area ?top"""
+)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory) -> RemoteStore:
+    """Debian's Virtuoso on free 127.0.0.1 ports, started once for the module."""
+    try:
+        virtuoso_server.packaged_ini()
+    except virtuoso_server.Unavailable as err:
+        require("Virtuoso", False, str(err))
+    with virtuoso_server.running(tmp_path_factory.mktemp("virtuoso")) as setting:
+        yield RemoteStore(setting, timeout=120)
+
+
+@pytest.fixture(scope="module", params=DATA)
+def loaded(request, seed_dump, virtuoso, tmp_path_factory):
+    """One data set in the embedded store and, as the same graphs, in Virtuoso."""
+    scratch = tmp_path_factory.mktemp("steps")
+    if request.param == "bundled":
+        store = Store()
+        store.restore(seed_dump)
+    elif request.param == "scenario":
+        store = request.getfixturevalue("scenario")
+    else:
+        store = engines.synthetic_store("10k", scratch / "synthetic")
+    virtuoso.restore(engines.dump(store, engines.data_graphs(store), scratch / "data.nq"))
+    return request.param, store, virtuoso
+
+
+def published(store, query: catalogue.Query, dataset, values: dict) -> QueryResult:
+    """Run a report's `.rq` text itself, with its parameters bound as `catalogue.run` binds them."""
+    bound = catalogue.bindings(store, dataset, query, values)
+    return engines.without_parameters(run_query(store, query.text, dataset, bound))
+
+
+def values_for(case: str, query: catalogue.Query, store, dataset) -> dict | None:
+    """Return the parameters of a case, chosen from the data; None where the report has none."""
+    if case in ("default", "confirmed-only"):
+        return {}
+    name = {"mission-area": "mission_area", "data-type": "data_type", "partner": "partner"}[case]
+    if name not in query.params:
+        return None
+    rows = catalogue.run(store, query, dataset).rows
+    if name == "mission_area":  # a broader area, so requirements under it count too
+        found = store.select(AREAS, dataset)
+        tops = [r["top"] for r in found if "top" in r] or [r["area"] for r in found]
+        return {name: tops[0].value} if tops else None
+    if not rows:
+        return None
+    column = "dataType" if name == "data_type" else "consumerPartner"
+    return {name: rows[len(rows) // 2][column].value}
+
+
+def rows_of(result: QueryResult, text: str, case: str):
+    """Return a result's rows as a multiset; with confirmed-only, the confirmed rows only."""
+    return engines.normal_rows(keep_confirmed(result) if case == "confirmed-only" else result, text)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("view", engines.VIEWS)
+def test_steps_give_the_published_rows_on_every_store(loaded, view, report, case):
+    data, store, remote = loaded
+    query = catalogue.get(report)
+    dataset = engines.dataset_of(store, view)
+    values = values_for(case, query, store, dataset)
+    if values is None:
+        pytest.skip(f"{report} has no {case} parameter, or nothing to choose one from")
+    steps = catalogue.run(store, query, dataset, values)
+    assert steps.variables == published(store, query, dataset, {}).variables
+    expected = rows_of(steps, query.text, case)
+    if report == "incompatible-standards" and values:
+        # The .rq filters by data type inside its sub-select, where a bound parameter does not
+        # reach (kg/bindings.py); the header's meaning is its rows for that data type.
+        reference = published(store, query, dataset, {})
+        reference.rows = [r for r in reference.rows if r["dataType"].value in values.values()]
+    else:
+        reference = published(store, query, dataset, values)
+    wanted = rows_of(reference, query.text, case)
+    where = f"{report} ({data}, {view}, {values})"
+    assert expected == wanted, f"{where}: " + engines.difference(expected, wanted)
+    far = catalogue.run(remote, query, engines.dataset_of(remote, view), values)
+    there = rows_of(far, query.text, case)
+    assert there == expected, f"{where} on Virtuoso: " + engines.difference(there, expected)
+
+
+def test_the_steps_find_rows_where_the_data_has_them(store):
+    """Each stepwise report finds rows on the bundled data, so the comparisons compare rows."""
+    dataset = engines.dataset_of(store, "all")
+    counts = {r: len(catalogue.run(store, catalogue.get(r), dataset).rows) for r in REPORTS}
+    assert all(counts.values()), counts
+
+
+def test_a_row_cap_truncates_the_steps(store):
+    dataset = engines.dataset_of(store, "all")
+    result = catalogue.run(store, catalogue.get("interoperability-gaps"), dataset, row_cap=3)
+    assert len(result.rows) == 3 and result.truncated
+
+
+def test_a_query_other_than_the_published_one_runs_as_written(store):
+    """Only the catalogue's own text goes through the steps; another text of that name does not."""
+    query = catalogue.get("version-mismatch")
+    changed = catalogue.parse(query.name, query.text.replace('?rank = "2"', '?rank = "4"'))
+    dataset = engines.dataset_of(store, "all")
+    assert catalogue.run(store, changed, dataset).rows != catalogue.run(store, query, dataset).rows
