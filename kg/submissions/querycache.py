@@ -23,7 +23,9 @@ import functools
 import threading
 
 from pyparsing import ParseResults
+from rdflib import plugin
 from rdflib.plugins.sparql import CUSTOM_EVALS, algebra, evaluate, processor
+from rdflib.query import Processor
 from rdflib.term import BNode, Literal, URIRef, Variable
 
 _query = processor.SPARQLProcessor.query
@@ -152,19 +154,22 @@ def _answer(proc, key: tuple, focus) -> dict:
     return {"type_": "SELECT", "vars_": names, "bindings": groups.get(focus, [])}
 
 
-def _cached_query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
-    if isinstance(strOrQuery, str):
-        # Plain strings: a key compared in C, not through rdflib's term equality.
-        spaces = tuple(sorted((prefix, str(iri)) for prefix, iri in (initNs or {}).items()))
-        key = (strOrQuery, base, spaces)
-        bound = frozenset(str(k) for k in (initBindings or {}))
-        if bound == {"this"} and getattr(_BULK, "graph", None) is self.graph and _bulky(key):
-            return _answer(self, key, initBindings["this"])
-        strOrQuery = _prepared(*key, bound)
-    return _query(self, strOrQuery, initBindings, None, base, DEBUG)
+class CachedProcessor(processor.SPARQLProcessor):
+    """rdflib's SPARQL processor, reusing parsed queries and answering `?this` in bulk."""
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            # Plain strings: a key compared in C, not through rdflib's term equality.
+            spaces = tuple(sorted((prefix, str(iri)) for prefix, iri in (initNs or {}).items()))
+            key = (strOrQuery, base, spaces)
+            bound = frozenset(str(k) for k in (initBindings or {}))
+            if bound == {"this"} and getattr(_BULK, "graph", None) is self.graph and _bulky(key):
+                return _answer(self, key, initBindings["this"])
+            strOrQuery = _prepared(*key, bound)
+        return _query(self, strOrQuery, initBindings, None, base, DEBUG)
 
 
 def install() -> None:
-    """Make rdflib reuse parsed queries (idempotent)."""
-    processor.SPARQLProcessor.query = _cached_query
+    """Make rdflib reuse parsed queries (idempotent), through its plugin registry."""
+    plugin.register("sparql", Processor, __name__, "CachedProcessor")
     CUSTOM_EVALS["kg-planned-bgp"] = _planned_bgp
