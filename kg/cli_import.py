@@ -61,6 +61,12 @@ def _options(func):
                 "(YYYY-MM-DD; default: the file's date).",
             ),
             click.option("--source", default=None, help="Source web address of the new rows."),
+            click.option(
+                "--changes-only",
+                is_flag=True,
+                help="Write only the new and the matched capabilities, to submit with "
+                "--mode merge (default: the partner's whole set, for a replace).",
+            ),
         )
     ):
         func = option(func)
@@ -119,7 +125,9 @@ def _run(catalogue: str, args: dict) -> None:
         ),
     )
     current = _current(args["current"], partner, context)
-    summary = run_import(catalogue, args["file"], current, options, context, args["out"])
+    summary = run_import(
+        catalogue, args["file"], current, options, context, args["out"], args["changes_only"]
+    )
     for line in summary.lines():
         click.echo(line)
     report = check(read(summary.written, context), context, partner)
@@ -127,7 +135,8 @@ def _run(catalogue: str, args: dict) -> None:
     click.echo(
         f"wrote {summary.written}: {'conforms' if report.conforms else 'does NOT conform'}"
         f" ({counts['violation']} violation(s), {counts['warning']} warning(s)); review "
-        f"it, then `kg submit {summary.written} --partner {partner}`"
+        f"it, then `kg submit {summary.written} --partner {partner}"
+        + (" --mode merge`" if args["changes_only"] else "`")
     )
     if not report.conforms:
         click.echo(report.to_text())

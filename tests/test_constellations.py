@@ -11,6 +11,7 @@ from kg.analysis.model import load_model
 from kg.build import build
 from kg.content import Content
 from kg.matrices import coverage
+from kg.namespaces import CSIG
 from kg.settings import ROOT
 from kg.store import Store
 from tests.test_queries import rows
@@ -117,3 +118,24 @@ def test_network_sees_members_through_their_constellation(constellation):
         i.standard.rsplit("/", 1)[-1] for i in model.interfaces if i.capability.endswith("/us-nav")
     }
     assert standards == {"is-gps-200", "is-gps-705"}  # a member's interface is kept
+
+
+def test_a_diff_names_a_constellations_new_satellites_its_members():
+    import pyoxigraph as ox
+
+    from kg.submissions.history import capability_fields
+
+    cap = "https://w3id.org/csig/id/capability/"
+    triples = [
+        ox.Triple(ox.NamedNode(cap + "gps"), ox.NamedNode(CSIG + "hasMember"), ox.NamedNode(m))
+        for m in (cap + "navstar-78", cap + "navstar-80")
+    ] + [
+        ox.Triple(
+            ox.NamedNode(cap + "navstar-78"),
+            ox.NamedNode(CSIG + "memberOf"),
+            ox.NamedNode(cap + "gps"),
+        )
+    ]
+    fields = capability_fields(triples)
+    assert fields["gps"] == {"members": {"capability/navstar-78", "capability/navstar-80"}}
+    assert fields["navstar-78"] == {"member_of": {"capability/gps"}}

@@ -246,6 +246,31 @@ def test_import_adds_members_and_coverage_counts_the_constellation_once(runner, 
     assert "2 matched, 0 new" in again.output  # matched by COSPAR id now
 
 
+def test_changes_only_writes_a_template_to_merge_where_the_whole_set_cannot_be_one(
+    runner, tmp_path
+):
+    """USA's set has statements the template has no column for; its new satellites still can."""
+    args = ["import", "satcat", str(SATCAT), "--partner", "USA", "--owner", "US"]
+    args += ["--member-of", "gps", "--as-of", "2026-11-30"]
+    out = tmp_path / "usa-gps.csv"
+    whole = runner(*args, "--out", str(out))
+    assert whole.exit_code == 2 and "--changes-only" in whole.output
+    before = json.loads(runner("matrix", "coverage", "--format", "json").output)
+    result = runner(*args, "--out", str(out), "--changes-only")
+    assert result.exit_code == 0, result.output
+    assert "--mode merge" in result.output
+    rows = out.read_text().splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["navstar-78-usa-293", "navstar-80-usa-309"]
+    submitted = runner("submit", str(out), "--partner", "USA", "--mode", "merge")
+    assert submitted.exit_code == 0, submitted.output
+    assert "withdrawn" not in submitted.output.replace("0 withdrawn", "")
+    after = json.loads(runner("matrix", "coverage", "--format", "json").output)
+    assert after["rows"] == before["rows"]
+    again = runner(*args, "--out", str(out), "--changes-only")
+    assert "2 matched, 0 new" in again.output
+    assert len(out.read_text().splitlines()) == 3  # the two members, nothing else of USA's
+
+
 def test_import_never_writes_the_store(runner, tmp_path, store_path):
     from kg.store import Store
 

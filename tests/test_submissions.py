@@ -281,3 +281,18 @@ def test_validation_does_not_reveal_whether_a_hidden_resource_exists(context):
     hidden = "https://w3id.org/csig/id/capability/exercise-deep-space-tracking-feed"
     missing = "https://w3id.org/csig/id/capability/does-not-exist-anywhere"
     assert report_for(hidden) == report_for(missing)
+
+
+def test_a_diff_compares_values_as_the_store_keeps_them():
+    import pyoxigraph as ox
+
+    from kg.submissions.history import diff
+
+    cap = ox.NamedNode("https://w3id.org/csig/id/capability/navstar-78")
+    period = ox.NamedNode("https://w3id.org/csig/ont#periodMin")
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    stored = [ox.Triple(cap, period, ox.Literal("718", datatype=decimal))]
+    sent = [ox.Triple(cap, period, ox.Literal("718.0", datatype=decimal))]
+    assert diff(stored, sent) == []
+    other = [ox.Triple(cap, period, ox.Literal("718.5", datatype=decimal))]
+    assert [c.kind for c in diff(stored, other)] == ["changed"]

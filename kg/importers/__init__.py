@@ -79,15 +79,25 @@ class Summary:
 
 
 def run_import(
-    catalogue: str, path: Path, current: Current, options: Options, context, out: Path | None
+    catalogue: str,
+    path: Path,
+    current: Current,
+    options: Options,
+    context,
+    out: Path | None,
+    changes_only: bool = False,
 ) -> Summary:
-    """Read a catalogue file, plan the import and, when `out` is given, write the result."""
+    """Read a catalogue file, plan the import and, when `out` is given, write the result.
+
+    The result is the partner's whole submission, or with `changes_only` the new and matched
+    capabilities only (for a merge submission).
+    """
     records = READERS[catalogue](path)
     _check_constellation(current, options.member_of)
     plan = plan_import(records, current, options, context.lexicon)
     summary = Summary(catalogue, plan, current, options)
     if out is not None:
-        summary.written = write_result(out, current, plan, options, context.catalogue)
+        summary.written = write_result(out, current, plan, options, context.catalogue, changes_only)
     return summary
 
 

@@ -115,6 +115,7 @@ def _refuse_losses(rows: list[dict], triples: list[ox.Triple], catalogue: Catalo
             f"the spreadsheet template cannot hold the partner's current data as it "
             f"is: {len(changed)} statement(s) differ (interface versions, interface "
             "sources, comments ...), e.g. " + "; ".join(changed[:5]) + ". Write a "
-            "Turtle file instead (--out FILE.ttl), or give the partner's own "
+            "Turtle file instead (--out FILE.ttl), write only the new and matched "
+            "capabilities (--changes-only) for a merge, or give the partner's own "
             "template with --current FILE.csv"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -107,10 +108,21 @@ def added_triples(
 
 
 def write_result(
-    path: Path, current: Current, plan: Plan, options: Options, catalogue: Catalogue
+    path: Path,
+    current: Current,
+    plan: Plan,
+    options: Options,
+    catalogue: Catalogue,
+    changes_only: bool = False,
 ) -> Path:
-    """Write the partner's whole submission with the import applied: Turtle, CSV or XLSX."""
+    """Write the partner's submission with the import applied: Turtle, CSV or XLSX.
+
+    The whole submission by default (for a replace); with `changes_only`, only the new
+    capabilities and the matched ones (for a merge).
+    """
     suffix = path.suffix.lower()
+    if changes_only:
+        current = _matched_only(current, plan)
     if suffix == ".ttl":
         triples = current.triples + added_triples(current, plan, options, catalogue)
         unique = sorted(set(triples), key=str)
@@ -126,6 +138,34 @@ def write_result(
     else:
         _xlsx(path, rows)
     return path
+
+
+def _matched_only(current: Current, plan: Plan) -> Current:
+    """Return the partner's data narrowed to the matched capabilities and what they hold.
+
+    New satellites name their constellation themselves (memberOf), so it is not sent again.
+    """
+    keep = {cap.iri for _, cap in plan.matched}
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for t in current.triples:
+        by_subject.setdefault(t.subject.value, []).append(t)
+    triples, todo, seen = [], list(keep), set()
+    while todo:  # a capability with the nodes it holds (marking, interfaces), to any depth
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for t in by_subject.get(subject, []):
+            triples.append(t)
+            held = t.object.value
+            if held in by_subject and held not in current.capabilities:
+                todo.append(held)
+    rows = None
+    if current.rows is not None:
+        ids = {iri.rsplit("/", 1)[-1] for iri in keep}
+        rows = [r for r in current.rows if r.get("identifier") in ids]
+    capabilities = {iri: c for iri, c in current.capabilities.items() if iri in keep}
+    return replace(current, triples=triples, capabilities=capabilities, rows=rows)
 
 
 def _rows(current: Current, plan: Plan, options: Options, catalogue: Catalogue) -> list[dict]:

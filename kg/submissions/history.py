@@ -104,6 +104,8 @@ class Change:
 
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+# A diff names what a statement says of its subject; the template has no column for these.
+DIFF_FIELDS = {"hasMember": "members"}
 
 
 def capability_fields(
@@ -124,7 +126,7 @@ def capability_fields(
         local = t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         if local == "type" or local in ("hasMarking", "produces", "consumes", "hasInterface"):
             continue
-        name = PATH_FIELDS.get(local, local)
+        name = DIFF_FIELDS.get(local) or PATH_FIELDS.get(local, local)
         if "/interface/" in subject:
             name = "interfaces " + subject.rsplit("/interface/", 1)[1]
         caps.setdefault(ident, {}).setdefault(name, set()).add(_show(t.object, labels or {}))
@@ -149,7 +151,11 @@ def _names(triples: list[ox.Triple]) -> dict[str, str]:
 def diff(
     before: list[ox.Triple], after: list[ox.Triple], labels: Mapping[str, str] | None = None
 ) -> list[Change]:
-    """Return per-capability changes from `before` to `after` (values by `labels`)."""
+    """Return per-capability changes from `before` to `after` (values by `labels`).
+
+    Literals compare as the store keeps them: `718.0` sent is the `718` stored, no change.
+    """
+    before, after = _as_stored(before), _as_stored(after)
     old, new = capability_fields(before, labels), capability_fields(after, labels)
     names = {**_names(before), **_names(after)}
     changes = [Change(c, "added", label=names.get(c, c)) for c in sorted(set(new) - set(old))]
@@ -163,6 +169,13 @@ def diff(
         if fields:
             changes.append(Change(cap, "changed", fields, names.get(cap, cap)))
     return changes
+
+
+def _as_stored(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Return the triples in the lexical forms the store gives back (canonical literals)."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return [q.triple for q in scratch]
 
 
 def diff_text(changes: list[Change]) -> str:
