@@ -1,6 +1,7 @@
 """The reports computed in steps (kg/findings) give their published `.rq` answers.
 
-For interoperability-gaps, incompatible-standards and version-mismatch, on the bundled data,
+For interoperability-gaps, incompatible-standards, over-classification and version-mismatch,
+on the bundled data,
 the test scenario and a 10k synthetic graph, through the public and the all-access viewer's
 dataset: the steps on pyoxigraph give the rows of the `.rq` file on pyoxigraph, and the steps
 on Virtuoso 7.2 (the remote store) give the rows of the steps on pyoxigraph. Rows compare as
@@ -9,6 +10,7 @@ multisets (benchmarks/engines.normal_rows), with parameters unset and set.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from benchmarks import engines
@@ -16,7 +18,7 @@ from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
 from kg.findings import STEPS
 from kg.gaps import keep_confirmed
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import GRAPH, sparql_prefixes
 from kg.remote import RemoteStore
 from kg.sparql import QueryResult, run_query
 from kg.store import Store
@@ -145,3 +147,56 @@ def test_a_query_other_than_the_published_one_runs_as_written(store):
     changed = catalogue.parse(query.name, query.text.replace('?rank = "2"', '?rank = "4"'))
     dataset = engines.dataset_of(store, "all")
     assert catalogue.run(store, changed, dataset).rows != catalogue.run(store, query, dataset).rows
+
+
+# Markings and partners the bundled data lacks: a rank-0 marking with NOFORN and no text (the
+# level names it), two markings of one capability, REL TO a coalition and a partner, a
+# consuming coalition, sub-areas on both sides.
+EDGES = """
+@prefix csig: <https://w3id.org/csig/ont#> .
+@prefix cls: <https://w3id.org/csig/classification/> .
+@prefix dissem: <https://w3id.org/csig/dissem/> .
+@prefix ma: <https://w3id.org/csig/missionarea/> .
+@prefix dt: <https://w3id.org/csig/datatype/> .
+@prefix nat: <https://w3id.org/csig/id/nation/> .
+@prefix coa: <https://w3id.org/csig/id/coalition/> .
+@prefix cap: <https://w3id.org/csig/id/capability/> .
+cap:edge-usa csig:providedBy nat:USA ; csig:missionArea ma:SDA ; csig:produces cap:edge-usa-o ;
+    csig:hasMarking cap:edge-noforn-u, cap:edge-secret .
+cap:edge-noforn-u csig:classification cls:US-U ; csig:disseminationControl dissem:NOFORN .
+cap:edge-secret csig:classification cls:US-S ; csig:markingText "SECRET" .
+cap:edge-gbr csig:providedBy nat:GBR ; csig:missionArea ma:SDA-CA ; csig:produces cap:edge-gbr-o ;
+    csig:hasMarking cap:edge-rel .
+cap:edge-rel csig:classification cls:US-S ; csig:disseminationControl dissem:REL ;
+    csig:releasableTo coa:FVEY, nat:FRA ; csig:markingText "SECRET//REL TO FVEY, FRA" .
+cap:edge-usa-o csig:dataType dt:ORB .
+cap:edge-gbr-o csig:dataType dt:ORB .
+cap:edge-fra csig:providedBy nat:FRA ; csig:missionArea ma:SDA-SST ; csig:consumes cap:edge-in .
+cap:edge-can csig:providedBy nat:CAN ; csig:missionArea ma:SDA ; csig:consumes cap:edge-in .
+cap:edge-deu csig:providedBy nat:DEU ; csig:missionArea ma:SDA-SST ; csig:consumes cap:edge-in .
+cap:edge-nato csig:providedBy coa:NATO ; csig:missionArea ma:SDA ; csig:consumes cap:edge-in .
+cap:edge-in csig:dataType dt:ORB .
+"""
+
+
+def test_over_classification_steps_give_the_published_rows_on_edge_cases(fresh_store):
+    triples = [q.triple for q in ox.parse(EDGES, format=ox.RdfFormat.TURTLE)]
+    fresh_store.replace({GRAPH + "reference/edges": triples})
+    query = catalogue.get("over-classification")
+    dataset = engines.dataset_of(fresh_store, "all")
+    steps = catalogue.run(fresh_store, query, dataset)
+    expected = rows_of(published(fresh_store, query, dataset, {}), query.text, "default")
+    assert rows_of(steps, query.text, "default") == expected
+    found = {
+        (
+            r["capability"].value.rsplit("/", 1)[-1],
+            r["consumerPartner"].value.rsplit("/", 1)[-1],
+        ): r["change"].value
+        for r in steps.rows
+        if "/edge-" in r["capability"].value
+    }
+    assert found[("edge-usa", "NATO")] in ("add REL TO NATO", "replace NOFORN with REL TO NATO")
+    assert ("edge-gbr", "DEU") in found  # shares NATO with GBR, on no REL TO list
+    assert ("edge-gbr", "CAN") not in found and ("edge-gbr", "FRA") not in found
+    texts = {r["markingText"].value for r in steps.rows if "/edge-usa" in r["capability"].value}
+    assert texts == {"US-U", "SECRET"}

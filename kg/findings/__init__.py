@@ -9,10 +9,16 @@ its columns and rows; `select` runs one query on the viewer's dataset.
 
 from __future__ import annotations
 
-from kg.findings import incompatible_standards, interoperability_gaps, version_mismatch
+from kg.findings import (
+    incompatible_standards,
+    interoperability_gaps,
+    over_classification,
+    version_mismatch,
+)
 
 STEPS = {
     "interoperability-gaps": interoperability_gaps.rows,
     "incompatible-standards": incompatible_standards.rows,
     "version-mismatch": version_mismatch.rows,
+    "over-classification": over_classification.rows,
 }
