@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +24,15 @@ BUMP = (
     f"WHERE {{ OPTIONAL {{ GRAPH <{META}> {{ <{META}> <{GENERATION}> ?n }} }} "
     f"BIND(COALESCE(?n + 1, 1) AS ?next) }}"
 )
+
+
+def updates_of(update: str | Sequence[str]) -> list[str]:
+    """Return the updates of `replace`'s `update`: one text or a sequence run in order.
+
+    >>> updates_of("CLEAR ALL"), updates_of(["", "CLEAR ALL"])
+    (['CLEAR ALL'], ['CLEAR ALL'])
+    """
+    return [u for u in ([update] if isinstance(update, str) else update) if u]
 
 
 def continue_from(generation: int) -> str:
@@ -88,10 +97,13 @@ class GraphStore(Protocol):
         self,
         graphs: Mapping[str, Iterable[ox.Triple]],
         drop: Iterable[str] = (),
-        update: str = "",
+        update: str | Sequence[str] = "",
         fresh: Iterable[str] = (),
     ) -> None:
-        """Replace named graphs, drop others and run `update`, all at once or not at all."""
+        """Replace named graphs, drop others and run `update`, all at once or not at all.
+
+        `update` is one SPARQL update or a sequence of them, run in order as one.
+        """
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update."""

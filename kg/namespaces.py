@@ -33,6 +33,7 @@ PREFIXES = {
 
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 META_GRAPH = GRAPH + "meta"
+OWNERS_GRAPH = GRAPH + "owners"  # ownership records; an acceptance only adds to it
 
 
 def term(local: str) -> str:

@@ -2,7 +2,8 @@
 
 Only graphs under the project's graph namespace are listed, counted, dumped or cleared.
 Virtuoso commits each operation of an update request on its own, so a replacement prepares
-everything in staging graphs and switches it in with one single DELETE/INSERT operation.
+everything in staging graphs and switches it in with one single DELETE/INSERT operation. A
+graph the update only adds to (INSERT DATA) is staged empty and appended, never copied.
 Writers in other processes are not serialised: run one writing process per server.
 """
 
@@ -16,18 +17,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.bindings import bind
-from kg.dataset import STAGING, Dataset, dump_format, read_dump
+from kg.dataset import STAGING, Dataset, dump_format, read_dump, updates_of
 from kg.errors import KGError
 from kg.guard import form
 from kg.namespaces import GRAPH
-from kg.retarget import retarget, update_graphs
+from kg.retarget import added_only, retarget, update_graphs
 
 EMPTY = GRAPH + "empty"
 PAGE = 10000  # Virtuoso's default ResultSetMaxRows: read graphs in pages no larger
@@ -129,7 +130,7 @@ class RemoteStore:
         self,
         graphs: Mapping[str, Iterable[ox.Triple]],
         drop: Iterable[str] = (),
-        update: str = "",
+        update: str | Sequence[str] = "",
         fresh: Iterable[str] = (),
     ) -> None:
         """Replace named graphs, drop others and run `update`, switched in by one operation.
@@ -137,40 +138,59 @@ class RemoteStore:
         Every graph is staged here (`fresh` is accepted for the embedded store's signature).
 
         `update` must name every graph it touches by a full IRI (no `GRAPH ?g`, no DROP ALL);
-        it runs on staging copies, so a failure leaves the live graphs unchanged. Concurrent
+        it runs on staging copies, so a failure leaves the live graphs unchanged. A sequence of
+        updates is sent one request each (Virtuoso refuses a request of some megabytes:
+        "SQ199: Maximum size (32767) of a code vector exceeded"). Concurrent
         replacements must be serialised by the caller.
         """
         with self.lock:  # one writer at a time in this process
-            self._replace(graphs, list(drop), update)
+            self._replace(graphs, list(drop), updates_of(update))
 
     def _replace(
-        self, graphs: Mapping[str, Iterable[ox.Triple]], drop: list[str], update: str
+        self, graphs: Mapping[str, Iterable[ox.Triple]], drop: list[str], updates: list[str]
     ) -> None:
         run = f"{STAGING}{uuid.uuid4().hex}/"
         staged = {target: f"{run}{i}" for i, target in enumerate(graphs)}
         drop = [g for g in drop if g not in staged]
+        appended: dict[str, str] = {}
         try:
             for target, triples in graphs.items():
                 self._post_triples(staged[target], list(triples))
-            if update:
-                self._stage_update(update, staged, drop, run)
-            self.update(_switch(staged, drop))
+            if updates:
+                self._stage_updates(updates, staged, drop, run, appended)
+            self.update(_switch(staged, drop, appended))
         except BaseException:
             self._drop_run(run)
             raise
 
-    def _stage_update(self, update: str, staged: dict, drop: list, run: str) -> None:
-        """Run `update` on staging copies of the graphs it names (found on its parse tree)."""
-        named = list(dict.fromkeys(update_graphs(update)))
+    def _stage_updates(
+        self, updates: list[str], staged: dict, drop: list, run: str, appended: dict
+    ) -> None:
+        """Run `updates` on staging graphs for the graphs they name (found on their parse tree).
+
+        A graph the updates only add to gets an empty staging graph, recorded in `appended`;
+        any other gets a staging copy of the live graph (an empty one if it is dropped).
+        """
+        names = [update_graphs(u) for u in updates]
+        named = list(dict.fromkeys(g for found in names for g in found))
+        adds = list(zip(map(added_only, updates), names, strict=True))
+        added = {g for g in named if all(g in a or g not in n for a, n in adds)} - set(drop)
         for graph in named:
-            if graph not in staged:
-                staged[graph] = f"{run}{len(staged)}"
-                if graph not in drop:
-                    self.update(
-                        f"INSERT {{ GRAPH <{staged[graph]}> {{ ?s ?p ?o }} }} "
-                        f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-                    )
-        self.update(retarget(update, {graph: staged[graph] for graph in named}))
+            if graph in staged:
+                continue
+            stage = f"{run}{len(staged) + len(appended)}"
+            if graph in added:
+                appended[graph] = stage
+                continue
+            staged[graph] = stage
+            if graph not in drop:
+                self.update(
+                    f"INSERT {{ GRAPH <{stage}> {{ ?s ?p ?o }} }} "
+                    f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+                )
+        targets = {g: staged.get(g) or appended[g] for g in named}
+        for update, found in zip(updates, names, strict=True):
+            self.update(retarget(update, {g: targets[g] for g in found}))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update (Virtuoso commits each `;`-separated operation on its own)."""
@@ -284,10 +304,16 @@ def _query_triples(body: bytes) -> ox.QueryTriples:
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
-def _switch(staged: Mapping[str, str], drop: list[str]) -> str:
-    """One DELETE/INSERT operation: empty targets, dropped and staging graphs; move content."""
-    cleared = " ".join(f"<{g}>" for g in [*staged, *drop, *staged.values()])
-    moves = " ".join(f"(<{s}> <{t}>)" for t, s in staged.items())
+def _switch(
+    staged: Mapping[str, str], drop: list[str], appended: Mapping[str, str] | None = None
+) -> str:
+    """One DELETE/INSERT operation: empty targets, dropped and staging graphs; move content.
+
+    The targets of `appended` keep their content and receive their staging graph's.
+    """
+    appended = appended or {}
+    cleared = " ".join(f"<{g}>" for g in [*staged, *drop, *staged.values(), *appended.values()])
+    moves = " ".join(f"(<{s}> <{t}>)" for t, s in [*staged.items(), *appended.items()])
     parts = [f"{{ VALUES ?d {{ {cleared} }} GRAPH ?d {{ ?s ?p ?o }} }}"] if cleared else []
     parts += [f"{{ VALUES (?src ?t) {{ {moves} }} GRAPH ?src {{ ?s ?p ?o }} }}"] if moves else []
     where = " UNION ".join(parts)

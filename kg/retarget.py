@@ -32,8 +32,27 @@ def update_graphs(update: str) -> list[str]:
     >>> update_graphs("DROP GRAPH <http://a> ; INSERT DATA { GRAPH <http://b> { <x:s> <x:p> 1 } }")
     ['http://a', 'http://b']
     """
+    return _graphs_in(_parsed_update(update))
+
+
+def added_only(update: str) -> set[str]:
+    """Return the graphs an update only adds to: named by INSERT DATA and by nothing else.
+
+    >>> sorted(added_only("INSERT DATA { GRAPH <http://a> { <x:s> <x:p> 1 } } ; "
+    ...     "INSERT DATA { GRAPH <http://b> { <x:s> <x:p> 1 } } ; CLEAR GRAPH <http://b>"))
+    ['http://a']
+    """
+    added: set[str] = set()
+    other: set[str] = set()
+    for operation in _parsed_update(update).request:
+        (added if operation.name == "InsertData" else other).update(_graphs_in(operation))
+    return added - other
+
+
+def _graphs_in(tree) -> list[str]:
+    """Return the graph IRIs a parse tree names, in order; refuse one not named by an IRI."""
     found: list[str] = []
-    for node in _nodes(_parsed_update(update)):
+    for node in _nodes(tree):
         for key in GRAPH_PLACES.get(node.name, ()):
             value = value_of(node, key)
             for graph in value if isinstance(value, list | ParseResults) else [value]:

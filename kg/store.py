@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +19,7 @@ from kg.dataset import (
     continue_from,
     dump_format,
     read_dump,
+    updates_of,
 )
 from kg.errors import KGError
 from kg.namespaces import GRAPH
@@ -96,7 +97,7 @@ class Store:
         self,
         graphs: Mapping[str, Iterable[ox.Triple]],
         drop: Iterable[str] = (),
-        update: str = "",
+        update: str | Sequence[str] = "",
         fresh: Iterable[str] = (),
     ) -> None:
         """Replace named graphs, drop others and run `update`, all in one transaction.
@@ -108,13 +109,13 @@ class Store:
         are written in place, emptied first of anything an interrupted write left there.
         """
         with self.lock:  # one writer at a time in this process
-            self._replace(graphs, drop, update, set(fresh) & set(graphs))
+            self._replace(graphs, drop, updates_of(update), set(fresh) & set(graphs))
 
     def _replace(
         self,
         graphs: Mapping[str, Iterable[ox.Triple]],
         drop: Iterable[str],
-        update: str,
+        updates: list[str],
         fresh: set[str],
     ) -> None:
         run = f"{STAGING}{uuid.uuid4().hex}/"
@@ -133,8 +134,7 @@ class Store:
         ops = [f"DROP SILENT GRAPH <{g}>" for g in drop if g not in where]
         ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{t}>" for t, s in staged.items()]
         ops += [f"DROP SILENT GRAPH <{s}>" for s in staged.values()]
-        if update:
-            ops.append(update)
+        ops += updates
         ops.append(BUMP)
         try:
             self._ox.update(" ;\n".join(ops))

@@ -24,7 +24,7 @@ import pytest
 
 from kg.dataset import GENERATION
 from kg.integrity import verify
-from kg.namespaces import GRAPH, META_GRAPH
+from kg.namespaces import GRAPH, META_GRAPH, OWNERS_GRAPH
 from kg.settings import ROOT
 from kg.store import Store
 from kg.submissions.history import history, version_triples
@@ -657,7 +657,29 @@ def test_a_store_accepted_before_owners_were_kept_learns_them(context, fresh_sto
     from kg.submissions import read_bytes, submit
     from kg.submissions.ownership import OWNED_BY
 
-    fresh_store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?n <{OWNED_BY}> ?o }} }}")
+    fresh_store.update(f"DELETE WHERE {{ GRAPH <{OWNERS_GRAPH}> {{ ?n <{OWNED_BY}> ?o }} }}")
+    stolen = read_bytes(gbr_exercise("gps"), "x.ttl", "turtle", context.catalogue)
+    outcome = submit(fresh_store, stolen, context, "GBR", "test", "merge")
+    assert outcome.acceptance is None
+    assert any("belongs to another partner" in f.message for f in outcome.report.findings)
+
+
+def test_owners_kept_in_the_meta_graph_count_until_moved_to_their_graph(context, fresh_store):
+    from kg.submissions import read_bytes, submit
+    from kg.submissions.ownership import OWNED_BY, owners, record_existing
+
+    gps = "https://w3id.org/csig/id/capability/gps"
+    old = f"GRAPH ?g {{ ?n <{OWNED_BY}> ?o }}"
+    fresh_store.update(  # the layout of a store made before ownership had a graph of its own
+        f"DELETE {{ GRAPH <{OWNERS_GRAPH}> {{ ?n <{OWNED_BY}> ?o }} }} "
+        f"INSERT {{ GRAPH <{META_GRAPH}> {{ ?n <{OWNED_BY}> ?o }} }} "
+        f"WHERE {{ GRAPH <{OWNERS_GRAPH}> {{ ?n <{OWNED_BY}> ?o }} }}"
+    )
+    recorded = fresh_store.count(META_GRAPH)
+    assert owners(fresh_store, [gps]) == {gps: "https://w3id.org/csig/id/nation/USA"}
+    assert record_existing(fresh_store) == 0
+    where = {r["g"].value for r in fresh_store.select(f"SELECT DISTINCT ?g WHERE {{ {old} }}")}
+    assert where == {OWNERS_GRAPH} and fresh_store.count(META_GRAPH) < recorded
     stolen = read_bytes(gbr_exercise("gps"), "x.ttl", "turtle", context.catalogue)
     outcome = submit(fresh_store, stolen, context, "GBR", "test", "merge")
     assert outcome.acceptance is None

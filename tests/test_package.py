@@ -12,7 +12,7 @@ from kg.access import visible_graphs
 from kg.dataset import Dataset
 from kg.errors import KGError
 from kg.integrity import verify as integrity
-from kg.namespaces import CSIG, META_GRAPH, PREFIXES, partner_graph
+from kg.namespaces import CSIG, META_GRAPH, OWNERS_GRAPH, PREFIXES, partner_graph
 from kg.package import container
 from kg.package.audience import viewer_for
 from kg.package.canonical import canonical, digest, graph_text, parse_canonical
@@ -239,6 +239,7 @@ def test_export_then_import_into_an_empty_store_gives_the_viewers_dataset(spec, 
             (
                 "https://w3id.org/csig/graph/history/",
                 META_GRAPH,
+                OWNERS_GRAPH,
                 "https://w3id.org/csig/graph/view/",
             )
         )
@@ -351,7 +352,7 @@ def test_a_node_another_partner_owns_here_refuses_the_whole_package(source, key,
     target = Store()
     iri = ox.NamedNode(f"{ID}capability/skynet-5")
     owner = ox.NamedNode(f"{ID}nation/FRA")
-    target.update(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {iri} <{CSIG}ownedBy> {owner} }} }}")
+    target.update(f"INSERT DATA {{ GRAPH <{OWNERS_GRAPH}> {{ {iri} <{CSIG}ownedBy> {owner} }} }}")
     before = target.generation()
     with pytest.raises(KGError, match="skynet-5> is GBR's in the package, but belongs to another"):
         receive(target, data, key)

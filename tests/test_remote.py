@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -11,21 +13,24 @@ from kg.access import ANONYMOUS, Viewer, viewer_dataset
 from kg.build import build
 from kg.dataset import STAGING, Dataset
 from kg.errors import KGError
-from kg.namespaces import GRAPH, META_GRAPH, PREFIXES, partner_graph
+from kg.namespaces import GRAPH, ID, META_GRAPH, OWNERS_GRAPH, PREFIXES, partner_graph
 from kg.remote import Endpoints, RemoteStore
-from kg.settings import load_settings
+from kg.settings import ROOT, load_settings
 from kg.sparql import QueryError, run_query
 from kg.stats import stats
 from kg.storage import open_configured
 from kg.store import Store
-from kg.submissions import read, rollback, submit
+from kg.submissions import read, read_bytes, rollback, submit
 from kg.submissions.history import diff, history, version_triples
+from kg.submissions.ownership import OWNED_BY, owners
 from tests.conftest import require
 
 CLEARED = Viewer("gbr", nation="GBR", clearance=3, anonymous=False)
 A, P = ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p")
 TEST = GRAPH + "test/"
 PREFIXES_CSIG = f"PREFIX csig: <{PREFIXES['csig']}>\n"
+EXAMPLE = (ROOT / "data" / "examples" / "capabilities.ttl").read_bytes()
+GPS, GBR, USA = f"{ID}capability/gps", f"{ID}nation/GBR", f"{ID}nation/USA"
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +218,34 @@ def test_submission_history_and_diff(remote, content, context, tmp_path):
         {"g": ox.NamedNode(partner_graph("NZL", "us-u"))},
     )
     assert [r["v"].value for r in versions] == ["3"]
+
+
+def test_an_acceptance_copies_only_the_small_meta_graph(remote, context, monkeypatch):
+    """Ownership records grow with the store: an acceptance stages its additions, no copy."""
+    sent: list[str] = []
+    update = remote.update
+    monkeypatch.setattr(remote, "update", lambda sparql: (sent.append(sparql), update(sparql)))
+    owned = remote.count(OWNERS_GRAPH)
+    radar = EXAMPLE.split(b"cap:exercise-gbr-ops-cell a")[0]  # one GBR capability
+    outcome = submit(remote, _turtle(radar, context), context, "GBR", "tester", "merge")
+    assert outcome.acceptance is not None
+    copied = [re.findall(r"WHERE \{ GRAPH <([^>]+)> \{ \?s \?p \?o \} \}$", u) for u in sent]
+    assert [g for found in copied for g in found] == [META_GRAPH]
+    assert not remote.select(f"SELECT * WHERE {{ ?n <{OWNED_BY}> ?o }}", Dataset((META_GRAPH,)))
+    assert remote.count(OWNERS_GRAPH) > owned  # appended: what it held before is still there
+    radar_iri = "https://w3id.org/csig/id/capability/exercise-gbr-radar"
+    assert owners(remote, [radar_iri, GPS]) == {radar_iri: GBR, GPS: USA}
+
+    before = {g: remote.count(g) for g in remote.graphs()}
+    stolen = _turtle(radar.replace(b"exercise-gbr-radar", b"gps"), context)  # the USA's
+    refused = submit(remote, stolen, context, "GBR", "tester", "merge")
+    assert refused.acceptance is None
+    assert any("belongs to another partner" in f.message for f in refused.report.findings)
+    assert {g: remote.count(g) for g in remote.graphs()} == before
+
+
+def _turtle(data: bytes, context):
+    return read_bytes(data, "x.ttl", "turtle", context.catalogue)
 
 
 def test_dump_and_restore_round_trip(remote, tmp_path):

@@ -111,7 +111,7 @@ def _commit(store, plan: Plan) -> None:
             plan.graphs,
             drop=plan.drop,
             fresh=plan.fresh,
-            update=" ;\n".join([*plan.updates, records.insert(plan.lines)]),
+            update=[*plan.updates, records.insert(plan.lines)],
         )
     finally:
         if bulk:
@@ -273,7 +273,7 @@ def _stage_partner(
     plan.graphs.update(staged.graphs)
     plan.drop += staged.drop
     plan.fresh += staged.fresh
-    plan.updates.append(staged.update)
+    plan.updates += staged.update
     return version
 
 

@@ -13,7 +13,7 @@ from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.namespaces import CSIG, ID, META_GRAPH, PREFIXES, history_graph, partner_graph
 from kg.submissions.history import current_graphs, last_version
-from kg.submissions.ownership import ownership_update
+from kg.submissions.ownership import ownership_updates
 from kg.submissions.report import Report
 from kg.submissions.structure import Structure
 
@@ -77,7 +77,7 @@ class Staged:
 
     graphs: dict[str, list]
     drop: list[str]
-    update: str
+    update: list[str]  # run in order as one: a remote store sends each on its own
     fresh: list[str]
     acceptance: Acceptance
 
@@ -136,12 +136,11 @@ def stage(
     update = _meta_update(
         partner, partner_iri, version, groups, record, user, size, sha256, note, mode
     )
-    if owned := ownership_update(partner_iri, triples):
-        update += " ;\n" + owned
+    updates = [update, *ownership_updates(partner_iri, triples)]
     fresh = [*history, *(current if not old else ())]  # read by no one until committed
     acceptance = Acceptance(partner, version, {g: len(ts) for g, ts in current.items()}, record)
     return Staged(
-        {**current, **history}, [g for g in old if g not in current], update, fresh, acceptance
+        {**current, **history}, [g for g in old if g not in current], updates, fresh, acceptance
     )
 
 
