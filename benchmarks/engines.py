@@ -407,7 +407,7 @@ def time_reports(data: str, store, remote, scratch: Path, repeat: int) -> dict:
             if ("rdflib", name) in HANGS
             else best(
                 repeat,
-                lambda q=query: catalogue.run(store, q, dataset, runner=rdf.runner),
+                lambda q=query: catalogue.run(store, q, dataset, runner=rdf.runner, steps=True),
                 RDFLIB_CAP,
             )
         )

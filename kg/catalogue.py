@@ -14,7 +14,7 @@ import yaml
 from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
-from kg.findings import STEPS
+from kg.findings import STEPS, in_steps
 from kg.namespaces import ID, PREFIXES
 from kg.sparql import QueryResult, run_query
 
@@ -189,15 +189,19 @@ def run(
     values: dict | None = None,
     row_cap: int = 0,
     runner: Callable = run_query,
+    steps: bool | None = None,
 ) -> QueryResult:
     """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
 
     `runner` runs the bound query (default in this process; the CLI passes its worker). A
     report with a stepwise implementation (kg/findings) runs as its simple queries, each
-    through `runner`, joined in Python; its `.rq` stays the published definition.
+    through `runner`, joined in Python, where `kg.findings.in_steps` says so or `steps` is
+    True; its `.rq` stays the published definition.
     """
     bound = bindings(store, dataset, query, values or {})
-    steps = STEPS.get(query.name) if query.text == _published(query.name) else None
+    wanted = in_steps(query.name, store.embedded) if steps is None else steps
+    published = query.text == _published(query.name)
+    steps = STEPS.get(query.name) if wanted and published else None
     if steps is not None:
         return _stepwise(steps, store, dataset, bound, row_cap, runner)
     result = runner(store, query.text, dataset, bound, row_cap)

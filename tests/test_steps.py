@@ -16,7 +16,7 @@ import pytest
 from benchmarks import engines
 from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
-from kg.findings import STEPS
+from kg.findings import STEPS, in_steps
 from kg.gaps import keep_confirmed
 from kg.namespaces import GRAPH, sparql_prefixes
 from kg.remote import RemoteStore
@@ -116,7 +116,7 @@ def test_steps_give_the_published_rows_on_every_store(loaded, view, report, case
     values = values_for(case, query, store, dataset)
     if values is None:
         pytest.skip(f"{report} has no {case} parameter, or nothing to choose one from")
-    steps = catalogue.run(store, query, dataset, values)
+    steps = catalogue.run(store, query, dataset, values, steps=True)
     assert steps.variables == published(store, query, dataset, {}).variables
     expected = rows_of(steps, query.text, case)
     reference = published(store, query, dataset, values)
@@ -131,13 +131,16 @@ def test_steps_give_the_published_rows_on_every_store(loaded, view, report, case
 def test_the_steps_find_rows_where_the_data_has_them(store):
     """Each stepwise report finds rows on the bundled data, so the comparisons compare rows."""
     dataset = engines.dataset_of(store, "all")
-    counts = {r: len(catalogue.run(store, catalogue.get(r), dataset).rows) for r in REPORTS}
+    counts = {
+        r: len(catalogue.run(store, catalogue.get(r), dataset, steps=True).rows) for r in REPORTS
+    }
     assert all(counts.values()), counts
 
 
 def test_a_row_cap_truncates_the_steps(store):
     dataset = engines.dataset_of(store, "all")
-    result = catalogue.run(store, catalogue.get("interoperability-gaps"), dataset, row_cap=3)
+    query = catalogue.get("interoperability-gaps")
+    result = catalogue.run(store, query, dataset, row_cap=3, steps=True)
     assert len(result.rows) == 3 and result.truncated
 
 
@@ -147,6 +150,15 @@ def test_a_query_other_than_the_published_one_runs_as_written(store):
     changed = catalogue.parse(query.name, query.text.replace('?rank = "2"', '?rank = "4"'))
     dataset = engines.dataset_of(store, "all")
     assert catalogue.run(store, changed, dataset).rows != catalogue.run(store, query, dataset).rows
+
+
+def test_the_embedded_store_runs_the_rq_where_pyoxigraph_is_faster_and_other_engines_steps(
+    store,
+):
+    assert not in_steps("interoperability-gaps", embedded=True)
+    assert in_steps("interoperability-gaps", embedded=False)
+    assert in_steps("over-classification", embedded=True)
+    assert not in_steps("coverage", embedded=False)
 
 
 # Markings and partners the bundled data lacks: a rank-0 marking with NOFORN and no text (the
