@@ -67,7 +67,17 @@ NOTES = {
     "Compacting the store after the build (`Store.optimize`) changed nothing: the "
     "bulk-loaded store had 20 SST files and the same query times before and after. Next: "
     "materialised findings per access profile, so `kg gaps` reads stored rows; then rerun "
-    "`make bench` on a quiet machine.",
+    "`make bench` on a quiet machine. Later on 2026-12-05 (not yet in the tables): "
+    "over-classification now runs in steps (kg/findings/over_classification.py): 3.8 s at "
+    "1M for the same 192,355 rows (0.23 s at 100k, where its .rq takes 4.1 s), measured "
+    "warm at load 1-2 on the all-access view; about 2.3 s of it is the step queries and "
+    "1.5 s building the rows, so it too needs materialised findings to reach 0.5 s. The "
+    "other three stepwise reports are much slower in steps than as their .rq on pyoxigraph "
+    "at 1M: a run of every report with steps everywhere (load 3-5) had "
+    "incompatible-standards, interoperability-gaps and version-mismatch past their 270 s cap "
+    "and the whole kg gaps past 630 s, and incompatible-standards alone took 137 s in steps "
+    "at load 1 against 5.4 s for its .rq. So the embedded store runs those three as their "
+    "`.rq` (`RQ_ON_EMBEDDED` in kg/findings), and the steps serve Virtuoso and rdflib.",
     "whole kg gaps <= 30 s at 10M": "not measured today. `make bench-10m` was started at "
     "07:13 and stopped at 07:33: at load 12-15 it had accepted 10 of 30 partner files in 19 "
     "minutes, so the build alone would have taken about an hour and the reports would not "
@@ -112,7 +122,9 @@ NOTES = {
     "'Bad dfe'), at 1M stale-data too; three reports take 250-530 s at 1M "
     "(incompatible-standards, interoperability-gaps, version-mismatch). The whole kg gaps "
     "therefore fails with coverage's error (100k after 7 s, 1M after 160 s). "
-    "Next: the portable reports of issue 14.1, then rerun `make bench` on a quiet machine.",
+    "over-classification now runs in steps on Virtuoso as well (not yet measured there at "
+    "scale). Next: coverage and overlaps in steps for Virtuoso, then rerun `make bench` on a "
+    "quiet machine.",
     "submissions": "rows marked NOT accepted measured validation and a refused replace: "
     "the synthetic submission replaces a partner that already has more capabilities in the "
     "built store, and a replace that withdraws capabilities needs confirmation. The harness "
