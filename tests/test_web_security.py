@@ -58,7 +58,10 @@ def test_a_cross_site_upload_with_the_session_changes_nothing(client, app):
     }
     refused = client.post("/submit", data=upload, headers=EVIL, content_type="multipart/form-data")
     assert refused.status_code == 403 and versions(client) == before
-    assert any(e["action"] == "deny" and "evil.example" in e["detail"] for e in audit_lines(app))
+    denied = [
+        e for e in audit_lines(app) if e["action"] == "deny" and "evil.example" in e["detail"]
+    ]
+    assert [e["who"] for e in denied] == ["gbr-officer"]  # whose session it carried
     upload["file"] = (__import__("io").BytesIO(CSV), "capabilities.csv")
     accepted = client.post("/submit", data=upload, content_type="multipart/form-data")
     assert accepted.status_code == 200 and "Accepted as version" in accepted.get_data(as_text=True)
