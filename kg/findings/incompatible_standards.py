@@ -77,6 +77,7 @@ def _finding(standards: Standards, data_type: str, used: dict[str, set[Use]]) ->
     """Return a data type's row, or None when every pair of its standards connects."""
     count, sure, example = 0, False, None
     names = sorted(used)
+    candidates = {name: _candidates(used[name]) for name in names}
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             forward = standards.key(a, b, data_type)
@@ -85,8 +86,8 @@ def _finding(standards: Standards, data_type: str, used: dict[str, set[Use]]) ->
                 continue
             keys = [
                 _key(data_type, a, b, forward, backward, first, second)
-                for first in used[a]
-                for second in used[b]
+                for first in candidates[a]
+                for second in candidates[b]
                 if compatible(first.roles, second.roles)
             ]
             if keys:
@@ -114,6 +115,20 @@ def _finding(standards: Standards, data_type: str, used: dict[str, set[Use]]) ->
     if relation:
         row["relation"] = ox.NamedNode(relation)
     return row
+
+
+def _candidates(uses: set[Use]) -> list[Use]:
+    """Return the uses that can give a pair's example key: per set of roles, one sourced use
+    and the assumed use of the first capability by name (every other use of those roles
+    gives the same or a later key), so pairs of uses are not enumerated.
+    """
+    best: dict[tuple, Use] = {}
+    for use in uses:
+        slot = (use.roles, use.sourced)
+        kept = best.get(slot)
+        if kept is None or (not use.sourced and use.capability < kept.capability):
+            best[slot] = use
+    return list(best.values())
 
 
 def _key(data_type, a, b, forward, backward, first: Use, second: Use) -> str:
