@@ -200,10 +200,8 @@ def run(
     """
     bound = bindings(store, dataset, query, values or {})
     wanted = in_steps(query.name, store.embedded) if steps is None else steps
-    published = query.text == _published(query.name)
-    steps = STEPS.get(query.name) if wanted and published else None
-    if steps is not None:
-        return _stepwise(steps, store, dataset, bound, row_cap, runner)
+    if wanted and query.name in STEPS and query.text == _published(query.name):
+        return _stepwise(STEPS[query.name], store, dataset, bound, row_cap, runner)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
