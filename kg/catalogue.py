@@ -14,7 +14,7 @@ import yaml
 from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
-from kg.findings import STEPS, in_steps
+from kg.findings import STEPS
 from kg.namespaces import ID, PREFIXES
 from kg.sparql import QueryResult, run_query
 
@@ -195,12 +195,11 @@ def run(
 
     `runner` runs the bound query (default in this process; the CLI passes its worker). A
     report with a stepwise implementation (kg/findings) runs as its simple queries, each
-    through `runner`, joined in Python, where `kg.findings.in_steps` says so or `steps` is
-    True; its `.rq` stays the published definition.
+    through `runner`, joined in Python, unless `steps` is False (the tests and benchmarks
+    run the `.rq` that way); its `.rq` stays the published definition.
     """
     bound = bindings(store, dataset, query, values or {})
-    wanted = in_steps(query.name, store.embedded) if steps is None else steps
-    if wanted and query.name in STEPS and query.text == _published(query.name):
+    if steps is not False and query.name in STEPS and query.text == _published(query.name):
         return _stepwise(STEPS[query.name], store, dataset, bound, row_cap, runner)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]

@@ -25,15 +25,9 @@ DATA = ("bundled", "synthetic-10k")
 # over-classification, version-mismatch) run as `catalogue.run` runs them wherever kg runs
 # them: in steps on pyoxigraph, on Virtuoso and on rdflib (its engine as the runner of each
 # step), while Jena runs the published .rq text: the rows must agree (tests/test_steps.py
-# also checks them with parameters). Known failures: what fails, where, and why; they run
-# (unless in engines.HANGS) and are reported as expected failures.
-KNOWN = {
-    ("rdflib", "interoperability-gaps"): "rdflib needs 20-40 s for the steps at 10k (every "
-    "producer and consumer interface of a data type, with its standard) and minutes for the "
-    ".rq; not run",
-    ("rdflib", "version-mismatch"): "rdflib needs 15-40 s for the steps at 10k (the same "
-    "capability pairs as interoperability-gaps) and minutes for the .rq; not run",
-}
+# also checks them with parameters). Known failures (none today): what fails, where, and
+# why; they run (unless in engines.HANGS) and are reported as expected failures.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

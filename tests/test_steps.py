@@ -16,7 +16,7 @@ import pytest
 from benchmarks import engines
 from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
-from kg.findings import STEPS, in_steps
+from kg.findings import STEPS
 from kg.gaps import keep_confirmed
 from kg.namespaces import GRAPH, sparql_prefixes
 from kg.remote import RemoteStore
@@ -150,15 +150,6 @@ def test_a_query_other_than_the_published_one_runs_as_written(store):
     changed = catalogue.parse(query.name, query.text.replace('?rank = "2"', '?rank = "4"'))
     dataset = engines.dataset_of(store, "all")
     assert catalogue.run(store, changed, dataset).rows != catalogue.run(store, query, dataset).rows
-
-
-def test_the_embedded_store_runs_the_rq_where_pyoxigraph_is_faster_and_other_engines_steps(
-    store,
-):
-    assert not in_steps("interoperability-gaps", embedded=True)
-    assert in_steps("interoperability-gaps", embedded=False)
-    assert in_steps("over-classification", embedded=True)
-    assert not in_steps("coverage", embedded=False)
 
 
 # Markings and partners the bundled data lacks: a rank-0 marking with NOFORN and no text (the

@@ -22,15 +22,3 @@ STEPS = {
     "version-mismatch": version_mismatch.rows,
     "over-classification": over_classification.rows,
 }
-# Reports whose `.rq` pyoxigraph answers faster than their steps at 1M triples, measured on
-# the embedded store (interoperability-gaps and version-mismatch: the steps compare every
-# producing with every consuming capability of a data type in Python and passed 270 s). The
-# embedded store runs these as their `.rq`; other engines run the steps, and
-# tests/test_steps.py checks both give the same rows. incompatible-standards runs in steps
-# everywhere: its `.rq` ran out of memory at 1M.
-RQ_ON_EMBEDDED = frozenset({"interoperability-gaps", "version-mismatch"})
-
-
-def in_steps(name: str, embedded: bool) -> bool:
-    """Return whether report `name` runs in steps on a store (embedded or not)."""
-    return name in STEPS and not (embedded and name in RQ_ON_EMBEDDED)

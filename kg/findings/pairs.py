@@ -125,8 +125,43 @@ def load(select: Select) -> Inputs:
     )
 
 
-def best(standards: Standards, producer: Side, consumer: Side, data_type: str) -> str | None:
-    """Return the best relation key over two sides' interfaces compared in a shared role."""
+@dataclass
+class Kind:
+    """The sides of one partner and data type whose interfaces compare alike.
+
+    Every pair of two kinds has the same best relation, so the reports compare kinds, not
+    capabilities, and count a kind pair's capability pairs as the product of their sizes.
+    """
+
+    partner: ox.NamedNode
+    compared: frozenset[tuple[str, frozenset[str]]]
+    sides: list[Side] = field(default_factory=list)
+
+    def first(self, sure: bool) -> Side | None:
+        """Return the side whose example sorts first (only unassumed ones when `sure`)."""
+        chosen = [s for s in self.sides if not s.assumed] if sure else self.sides
+        return min(chosen, key=_order, default=None)
+
+
+def _order(side: Side) -> str:
+    """Return how a side sorts in an example, where its IRI is followed by the separator."""
+    return side.capability + "|"
+
+
+def kinds(sides: list[Side]) -> list[Kind]:
+    """Return sides grouped by partner and what their interfaces compare."""
+    found: dict[tuple, Kind] = {}
+    for side in sides:
+        compared = frozenset(side.compared)
+        kind = found.get((side.partner, compared))
+        if kind is None:
+            kind = found[(side.partner, compared)] = Kind(side.partner, compared)
+        kind.sides.append(side)
+    return list(found.values())
+
+
+def best(standards: Standards, producer: Kind, consumer: Kind, data_type: str) -> str | None:
+    """Return the best relation key over two kinds' interfaces compared in a shared role."""
     keys = [
         standards.key(a, b, data_type)
         for a, first in producer.compared
@@ -158,10 +193,11 @@ def groups(inputs: Inputs, ranks: str) -> list[Group]:
 
 
 def _pairs(inputs: Inputs, data_type: str, ranks: str) -> list[tuple]:
-    """Return the (producer, consumer, best key) of a data type whose rank is in `ranks`."""
+    """Return the (producer kind, consumer kind, best key) of a data type with a rank in `ranks`."""
     out = []
-    for producer in inputs.producers.get(data_type, []):
-        for consumer in inputs.consumers.get(data_type, []):
+    consumers = kinds(inputs.consumers.get(data_type, []))
+    for producer in kinds(inputs.producers.get(data_type, [])):
+        for consumer in consumers:
             if producer.partner == consumer.partner:
                 continue
             key = best(inputs.standards, producer, consumer, data_type)
@@ -170,9 +206,24 @@ def _pairs(inputs: Inputs, data_type: str, ranks: str) -> list[tuple]:
     return out
 
 
-def _count(group: Group, producer: Side, consumer: Side, key: str, data_type: str) -> None:
-    """Add one capability pair to its group: the count, confirmation and example key."""
-    sure = not producer.assumed and not consumer.assumed
+def _count(group: Group, producer: Kind, consumer: Kind, key: str, data_type: str) -> None:
+    """Add two kinds' capability pairs to their group: the count, confirmation and example.
+
+    The example is the pair whose text sorts first: a confirmed pair (both sides unassumed)
+    where there is one, then the first producer and consumer by IRI.
+    """
+    p, c = producer.first(sure=True), consumer.first(sure=True)
+    sure = p is not None and c is not None
+    if not sure:
+        p, c = producer.first(sure=False), consumer.first(sure=False)
+    example = _example(p, c, key, data_type, sure)
+    group.pairs += len(producer.sides) * len(consumer.sides)
+    group.sure = group.sure or sure
+    group.example = example if group.example is None else min(group.example, example)
+
+
+def _example(producer: Side, consumer: Side, key: str, data_type: str, sure: bool) -> str:
+    """Return one capability pair as its group's example text (sorts as the report does)."""
     dt = after(data_type, "/datatype/")
     if sure:
         evidence = "sourced"
@@ -180,7 +231,7 @@ def _count(group: Group, producer: Side, consumer: Side, key: str, data_type: st
         pev = producer.evidence("produces", dt)
         cev = consumer.evidence("consumes", dt)
         evidence = "assumed: " + pev + ("; " if pev and cev else "") + cev
-    example = "|".join(
+    return "|".join(
         (
             "0" if sure else "1",
             producer.capability,
@@ -191,9 +242,6 @@ def _count(group: Group, producer: Side, consumer: Side, key: str, data_type: st
             evidence,
         )
     )
-    group.pairs += 1
-    group.sure = group.sure or sure
-    group.example = example if group.example is None else min(group.example, example)
 
 
 def selected(inputs: Inputs, group: Group, values: dict) -> int:
