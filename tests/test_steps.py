@@ -35,6 +35,13 @@ SELECT ?area ?top WHERE {
   OPTIONAL { ?area skos:broader ?top }
 } ORDER BY ?area ?top"""
 )
+PROVIDERS = (
+    sparql_prefixes(("csig", "skos"))
+    + """
+SELECT DISTINCT ?partner WHERE {
+  ?capability csig:providedBy ?partner . ?partner skos:notation ?code
+} ORDER BY ?partner"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +97,8 @@ def values_for(case: str, query: catalogue.Query, store, dataset) -> dict | None
     if name == "coalition":  # the coalition with the most members in the data
         found = store.select(COALITIONS, dataset)
         return {name: found[0]["coalition"].value} if found else None
-    rows = catalogue.run(store, query, dataset).rows
+    result = catalogue.run(store, query, dataset)
+    rows = result.rows
     if name == "mission_area":  # a broader area, so requirements under it count too
         found = store.select(AREAS, dataset)
         tops = [r["top"] for r in found if "top" in r] or [r["area"] for r in found]
@@ -98,6 +106,9 @@ def values_for(case: str, query: catalogue.Query, store, dataset) -> dict | None
     if not rows:
         return None
     column = "dataType" if name == "data_type" else "consumerPartner"
+    if column not in result.variables:  # overlaps names no partner IRI: a providing partner
+        found = store.select(PROVIDERS, dataset)
+        return {name: found[len(found) // 2]["partner"].value}
     return {name: rows[len(rows) // 2][column].value}
 
 

@@ -83,6 +83,7 @@ class Model:
     required: set[str] = field(default_factory=set)
     relations: Relations | None = None
     _verdicts: dict = field(default_factory=dict, repr=False, compare=False)
+    _best: dict = field(default_factory=dict, repr=False, compare=False)
 
     def family(self, standard: str) -> str:
         """Return the family key of a standard (the standard itself when unknown)."""
@@ -109,9 +110,17 @@ class Model:
         return self._verdicts[key]
 
     def best(self, producers, consumers, data_type: str) -> Verdict:
-        """Return the best verdict over every producer and consumer use ("other-role" if none)."""
-        verdicts = [self.compare(p, c, data_type) for p in producers for c in consumers]
-        return min(verdicts, key=lambda v: KINDS.index(v.kind), default=Verdict("other-role"))
+        """Return the best verdict over every producer and consumer use ("other-role" if none).
+
+        Kept per pair of use sets: the recommender asks the same pairs for every candidate.
+        """
+        key = (frozenset(producers), frozenset(consumers), data_type)
+        if key not in self._best:
+            verdicts = [self.compare(p, c, data_type) for p in producers for c in consumers]
+            self._best[key] = min(
+                verdicts, key=lambda v: KINDS.index(v.kind), default=Verdict("other-role")
+            )
+        return self._best[key]
 
     def partners(self) -> list[str]:
         """Return every partner with an active capability interface, sorted."""

@@ -10,15 +10,19 @@ its columns and rows; `select` runs one query on the viewer's dataset.
 from __future__ import annotations
 
 from kg.findings import (
+    coverage,
     incompatible_standards,
     interoperability_gaps,
     over_classification,
+    overlaps,
     version_mismatch,
 )
 
 STEPS = {
+    "coverage": coverage.rows,
     "interoperability-gaps": interoperability_gaps.rows,
     "incompatible-standards": incompatible_standards.rows,
     "version-mismatch": version_mismatch.rows,
     "over-classification": over_classification.rows,
+    "overlaps": overlaps.rows,
 }

@@ -1,0 +1,140 @@
+"""overlaps in steps: capabilities of several partners with the same area, kind and orbit.
+
+The published definition is kg/queries/overlaps.rq; this gives the same rows. Its nested
+groupings stop Virtuoso's optimiser ("Bad dfe") and rdflib's engine; here each input is one
+simple query and the grouping is done in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kg.findings.inputs import Select, after, integer, literal
+from kg.namespaces import sparql_prefixes
+
+HEAD = sparql_prefixes(("csig", "status", "skos"))
+COLUMNS = [
+    "missionArea",
+    "kind",
+    "orbit",
+    "partners",
+    "capabilities",
+    "assessment",
+    "explanation",
+]
+# Capabilities in service that no constellation stands for, as the report groups them.
+ALIVE = """?capability csig:status ?status .
+  FILTER(?status NOT IN (status:retired, status:cancelled))
+  FILTER NOT EXISTS { ?capability csig:memberOf ?constellation }
+  FILTER NOT EXISTS { ?group csig:hasMember ?capability }"""
+PLACED = (
+    HEAD
+    + f"""
+SELECT DISTINCT ?capability ?missionArea ?kind ?orbit ?partner WHERE {{
+  ?capability csig:missionArea ?missionArea ; csig:kind ?kind ; csig:orbitRegime ?orbit ;
+              csig:providedBy ?partner .
+  {ALIVE}
+}}"""
+)
+PRODUCED = (
+    HEAD
+    + f"""
+SELECT DISTINCT ?capability ?dataType ?standard WHERE {{
+  ?capability csig:produces ?interface .
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  {ALIVE}
+}}"""
+)
+CODES = HEAD + "SELECT DISTINCT ?partner ?code WHERE { ?partner skos:notation ?code }"
+BROADER = HEAD + "SELECT DISTINCT ?area ?top WHERE { ?area skos:broader ?top }"
+SHARED = "redundancy (resilience)"
+
+
+@dataclass
+class Group:
+    """The capabilities of one mission area, kind and orbit."""
+
+    key: tuple
+    partners: set[str] = field(default_factory=set)
+    capabilities: set[str] = field(default_factory=set)
+    coded: set[str] = field(default_factory=set)
+    products: dict[tuple, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def sharing(self) -> int:
+        """Return the most partners producing one data type through one standard."""
+        return max((len(p) for p in self.products.values()), default=0)
+
+
+def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
+    """Return the report's columns and rows for the bound parameters (`_name` keys)."""
+    least = values.get("_min_partners")
+    if least is None:
+        return COLUMNS, []
+    codes: dict[str, set[str]] = defaultdict(set)
+    for row in select(CODES):
+        codes[row["partner"].value].add(row["code"].value)
+    groups = _groups(select, codes)
+    tops: dict[str, set] = defaultdict(set)
+    for row in select(BROADER):
+        tops[row["area"].value].add(row["top"])
+    wanted, partner = values.get("_mission_area"), values.get("_partner")
+    out = []
+    for group in groups.values():
+        area = group.key[0]
+        if wanted is not None and wanted != area and wanted not in tops[area.value]:
+            continue
+        if len(group.partners) < 2 or len(group.coded) < int(least.value):
+            continue
+        if partner is not None and partner.value not in group.coded:
+            continue
+        out.append(_row(group, codes))
+    out.sort(key=lambda r: (r["missionArea"].value, r["kind"].value, r["orbit"].value))
+    return COLUMNS, out
+
+
+def _groups(select: Select, codes: dict[str, set[str]]) -> dict[tuple, Group]:
+    """Return the groups by (area, kind, orbit), with the products of their capabilities."""
+    groups: dict[tuple, Group] = {}
+    placed: dict[str, list[tuple[Group, str]]] = defaultdict(list)
+    for row in select(PLACED):
+        key = (row["missionArea"], row["kind"], row["orbit"])
+        group = groups.get(key) or groups.setdefault(key, Group(key))
+        capability, partner = row["capability"].value, row["partner"].value
+        group.partners.add(partner)
+        if partner in codes:
+            group.coded.add(partner)
+            group.capabilities.add(capability)
+        placed[capability].append((group, partner))
+    for row in select(PRODUCED):
+        product = (row["dataType"], row["standard"])
+        for group, partner in placed.get(row["capability"].value, ()):
+            group.products[product].add(partner)
+    return groups
+
+
+def _row(group: Group, codes: dict[str, set[str]]) -> dict:
+    """Return one group's row: its counts, assessment and explanation."""
+    area, kind, orbit = group.key
+    shared = group.sharing() >= 2
+    names = sorted({c for p in group.coded for c in codes[p]})
+    capabilities = sorted({after(c, "/capability/") for c in group.capabilities})
+    text = (
+        f"{after(area.value, '/missionarea/')} / {after(kind.value, '/kind/')} / "
+        f"{after(orbit.value, '/orbit/')}: {len(group.coded)} partners ({', '.join(names)}) "
+        f"with {', '.join(capabilities)}; "
+        + (
+            "redundancy (resilience): partners share a product standard"
+            if shared
+            else "duplication: no shared product standard"
+        )
+    )
+    return {
+        "missionArea": area,
+        "kind": kind,
+        "orbit": orbit,
+        "partners": integer(len(group.coded)),
+        "capabilities": integer(len(group.capabilities)),
+        "assessment": literal(SHARED if shared else "duplication"),
+        "explanation": literal(text),
+    }
