@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.findings.inputs import MEMBERSHIPS, Select, integer, is_string, literal
+from kg.findings.inputs import ANY_BROADER, CODES, MEMBERSHIPS, Select, integer, is_string, literal
 from kg.namespaces import sparql_prefixes
 
 HEAD = sparql_prefixes(("csig", "ma", "status", "skos"))
@@ -34,8 +34,6 @@ SELECT DISTINCT ?area ?partner WHERE {
   FILTER NOT EXISTS { ?group csig:hasMember ?capability }
 }"""
 )
-BROADER = HEAD + "SELECT DISTINCT ?area ?top WHERE { ?area skos:broader ?top }"
-CODES = HEAD + "SELECT DISTINCT ?partner ?code WHERE { ?partner skos:notation ?code }"
 
 
 def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
@@ -68,7 +66,7 @@ def _providers(select: Select, coalition: ox.NamedNode | None) -> dict[str, dict
     if coalition is not None:
         scope = {r["partner"].value for r in select(MEMBERSHIPS) if r["coalition"] == coalition}
     broader: dict[str, set[str]] = {}
-    for row in select(BROADER):
+    for row in select(ANY_BROADER):
         broader.setdefault(row["area"].value, set()).add(row["top"].value)
     out: dict[str, dict[str, list]] = {}
     for row in select(PROVIDERS):

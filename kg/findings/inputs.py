@@ -86,6 +86,9 @@ SELECT DISTINCT ?partner ?notation WHERE {
   ?capability csig:providedBy ?partner . ?partner skos:notation ?notation .
 }"""
 )
+# Every notation and every broader link, whoever holds them (coverage and overlaps).
+CODES = HEAD + "SELECT DISTINCT ?partner ?code WHERE { ?partner skos:notation ?code }"
+ANY_BROADER = HEAD + "SELECT DISTINCT ?area ?top WHERE { ?area skos:broader ?top }"
 MEMBERSHIPS = (
     HEAD
     + """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kg.findings.inputs import Select, after, integer, literal
+from kg.findings.inputs import ANY_BROADER, CODES, Select, after, integer, literal
 from kg.namespaces import sparql_prefixes
 
 HEAD = sparql_prefixes(("csig", "status", "skos"))
@@ -46,8 +46,6 @@ SELECT DISTINCT ?capability ?dataType ?standard WHERE {{
   {ALIVE}
 }}"""
 )
-CODES = HEAD + "SELECT DISTINCT ?partner ?code WHERE { ?partner skos:notation ?code }"
-BROADER = HEAD + "SELECT DISTINCT ?area ?top WHERE { ?area skos:broader ?top }"
 SHARED = "redundancy (resilience)"
 
 
@@ -76,7 +74,7 @@ def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
         codes[row["partner"].value].add(row["code"].value)
     groups = _groups(select, codes)
     tops: dict[str, set] = defaultdict(set)
-    for row in select(BROADER):
+    for row in select(ANY_BROADER):
         tops[row["area"].value].add(row["top"])
     wanted, partner = values.get("_mission_area"), values.get("_partner")
     out = []
