@@ -214,3 +214,42 @@ def test_over_classification_steps_give_the_published_rows_on_edge_cases(fresh_s
     assert ("edge-gbr", "CAN") not in found and ("edge-gbr", "FRA") not in found
     texts = {r["markingText"].value for r in steps.rows if "/edge-usa" in r["capability"].value}
     assert texts == {"US-U", "SECRET"}
+
+
+# Dates the bundled data lacks: a leap day, a dateTime, text that is no date, an IRI, a
+# capability with two dates, one with none, and a partner whose notation is a number.
+DATES = """
+@prefix csig: <https://w3id.org/csig/ont#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix nat: <https://w3id.org/csig/id/nation/> .
+@prefix cap: <https://w3id.org/csig/id/capability/> .
+nat:ZZA skos:notation 42 .
+cap:date-leap a csig:Capability ; csig:providedBy nat:GBR ; csig:statusAsOf "2020-02-29"^^xsd:date .
+cap:date-time a csig:Capability ; csig:providedBy nat:GBR ;
+    csig:statusAsOf "2019-03-01T23:00:00Z"^^xsd:dateTime .
+cap:date-text a csig:Capability ; csig:providedBy nat:FRA ; csig:statusAsOf "2019" .
+cap:date-iri a csig:Capability ; csig:providedBy nat:FRA ; csig:statusAsOf cap:date-leap .
+cap:date-two a csig:Capability ; csig:providedBy nat:FRA ;
+    csig:statusAsOf "2010-01-01"^^xsd:date, "2022-12-31"^^xsd:date .
+cap:date-none a csig:Capability ; csig:providedBy nat:ZZA .
+"""
+
+
+@pytest.mark.parametrize("values", [{}, {"days": "1", "as_of": "2022-03-01"}])
+def test_stale_data_steps_give_the_published_rows_on_edge_cases(fresh_store, values):
+    triples = [q.triple for q in ox.parse(DATES, format=ox.RdfFormat.TURTLE)]
+    fresh_store.replace({GRAPH + "reference/dates": triples})
+    query = catalogue.get("stale-data")
+    dataset = engines.dataset_of(fresh_store, "all")
+    steps = catalogue.run(fresh_store, query, dataset, values)
+    expected = rows_of(published(fresh_store, query, dataset, values), query.text, "default")
+    assert rows_of(steps, query.text, "default") == expected
+    ages = {
+        r["capability"].value.rsplit("/", 1)[-1]: r.get("ageDays")
+        for r in steps.rows
+        if "/date-" in r["capability"].value
+    }
+    assert "date-text" not in ages and "date-iri" not in ages and ages["date-none"] is None
+    if values:  # 2020-02-29 to 2022-03-01 is 731 days; 2019-03-01 to 2022-03-01 is 1096
+        assert ages["date-leap"].value == "731" and ages["date-time"].value == "1096"

@@ -15,6 +15,7 @@ from kg.findings import (
     interoperability_gaps,
     over_classification,
     overlaps,
+    stale_data,
     version_mismatch,
 )
 
@@ -25,4 +26,5 @@ STEPS = {
     "version-mismatch": version_mismatch.rows,
     "over-classification": over_classification.rows,
     "overlaps": overlaps.rows,
+    "stale-data": stale_data.rows,
 }
