@@ -15,6 +15,7 @@ from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
 from kg.findings import STEPS
+from kg.findings.inputs import Select, Shared
 from kg.namespaces import ID, PREFIXES
 from kg.sparql import QueryResult, run_query
 
@@ -190,17 +191,20 @@ def run(
     row_cap: int = 0,
     runner: Callable = run_query,
     steps: bool | None = None,
+    shared: Shared | None = None,
 ) -> QueryResult:
     """Run a catalogue query on a viewer's dataset with its parameters bound as RDF terms.
 
     `runner` runs the bound query (default in this process; the CLI passes its worker). A
     report with a stepwise implementation (kg/findings) runs as its simple queries, each
     through `runner`, joined in Python, unless `steps` is False (the tests and benchmarks
-    run the `.rq` that way); its `.rq` stays the published definition.
+    run the `.rq` that way); its `.rq` stays the published definition. Reports run with one
+    `shared` (a whole report's, on one store and dataset) read common inputs once.
     """
     bound = bindings(store, dataset, query, values or {})
     if steps is not False and query.name in STEPS and query.text == _published(query.name):
-        return _stepwise(STEPS[query.name], store, dataset, bound, row_cap, runner)
+        select = Select(lambda text: runner(store, text, dataset, None, 0).rows, shared)
+        return _stepwise(STEPS[query.name], select, bound, row_cap)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
@@ -213,11 +217,9 @@ def _published(name: str) -> str | None:
     return found.text if found else None
 
 
-def _stepwise(
-    steps: Callable, store: GraphStore, dataset: Dataset, bound: dict, cap: int, runner: Callable
-) -> QueryResult:
-    """Run a report in steps: each simple query through `runner` on the viewer's dataset."""
-    columns, rows = steps(lambda text: runner(store, text, dataset, None, 0).rows, bound)
+def _stepwise(steps: Callable, select: Select, bound: dict, cap: int) -> QueryResult:
+    """Run a report in steps: each simple query through `select` on the viewer's dataset."""
+    columns, rows = steps(select, bound)
     truncated = bool(cap) and len(rows) > cap
     return QueryResult("select", columns, rows[:cap] if cap else rows, truncated=truncated)
 

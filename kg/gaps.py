@@ -18,6 +18,7 @@ from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, 
 from kg.analysis.model import short
 from kg.catalogue import SEVERITIES, Param, Query, check, load_catalogue, row_severity, run
 from kg.dataset import Dataset, GraphStore
+from kg.findings.inputs import Shared
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.progress import task
 from kg.results import plain
@@ -167,10 +168,11 @@ def section(
     params: dict,
     tops: dict | None = None,
     confirmed_only: bool = False,
+    shared: Shared | None = None,
 ) -> Section:
     """Run one catalogue query with the parameters it declares, and summarise its rows."""
     mine = {k: v for k, v in params.items() if k in query.params}
-    result = run(store, query, dataset, mine)
+    result = run(store, query, dataset, mine, shared=shared)
     if confirmed_only:
         keep_confirmed(result)
     rows = [{k: plain(v) for k, v in row.items()} for row in result.rows]
@@ -225,9 +227,10 @@ def report(
         # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             loading = pool.submit(_counted(load_model, advance), store, dataset)
-            tops = top_areas(store, dataset)
+            tops, shared = top_areas(store, dataset), Shared()
             one = _counted(
-                lambda q: section(store, dataset, q, params, tops, confirmed_only), advance
+                lambda q: section(store, dataset, q, params, tops, confirmed_only, shared),
+                advance,
             )
             out.sections = list(pool.map(one, queries))
             model = loading.result()

@@ -8,15 +8,16 @@ role"), the rule their `.rq` files state in SPARQL.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.compatibility import EQUIVALENCES, FAMILIES
 from kg.namespaces import PREFIXES, sparql_prefixes
 
-Select = Callable[[str], list[dict]]
 XSD = PREFIXES["xsd"]
 HEAD = sparql_prefixes(("csig", "status", "skos", "rdfs"))
 SIDES = (
@@ -97,6 +98,45 @@ SELECT DISTINCT ?membership ?partner ?coalition WHERE {
 }"""
 )
 COALITIONS = HEAD + "SELECT DISTINCT ?coalition WHERE { ?coalition a csig:Coalition }"
+
+
+class Shared:
+    """Values computed at most once for one run over one store, dataset and runner.
+
+    A whole report passes one to every report it runs, so reports that read the same inputs
+    (the pair reports) read them once; a report run alone gets its own. A caller asking for a
+    key another thread is computing waits for that value; a failure is not kept.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._values: dict[str, Any] = {}
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Return the value kept for `key`, computing it on the first call."""
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._values:
+                self._values[key] = compute()
+            return self._values[key]
+
+
+class Select:
+    """How a stepwise report reads the viewer's dataset: calling it runs one query."""
+
+    def __init__(self, run: Callable[[str], list[dict]], shared: Shared | None = None):
+        self.run = run
+        self.shared = shared if shared is not None else Shared()
+
+    def __call__(self, text: str) -> list[dict]:
+        """Return the rows of one query."""
+        return self.run(text)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Return `compute()`, shared with the other reports of the run that ask for `key`."""
+        return self.shared.get(key, compute)
 
 
 def ebv(term) -> bool:
@@ -193,6 +233,11 @@ def compatible(first: frozenset[str], second: frozenset[str]) -> bool:
 
 
 def load_standards(select: Select) -> Standards:
+    """Return the roles and relations of the standards, read once per run."""
+    return select.once("standards", lambda: _standards(select))
+
+
+def _standards(select: Select) -> Standards:
     """Read the roles and relations of the standards."""
     out = Standards()
     for row in select(STANDARD_ROLES):

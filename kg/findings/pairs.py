@@ -92,6 +92,11 @@ class Inputs:
 
 
 def load(select: Select) -> Inputs:
+    """Return what the pair reports read, read once per run for both."""
+    return select.once("pairs", lambda: _load(select))
+
+
+def _load(select: Select) -> Inputs:
     """Run the simple queries the pair reports need."""
     standards = load_standards(select)
     sides: dict[tuple, Side] = {}
