@@ -1,11 +1,10 @@
 """The reports computed in steps (kg/findings) give their published `.rq` answers.
 
-For interoperability-gaps, incompatible-standards, over-classification and version-mismatch,
-on the bundled data,
-the test scenario and a 10k synthetic graph, through the public and the all-access viewer's
-dataset: the steps on pyoxigraph give the rows of the `.rq` file on pyoxigraph, and the steps
-on Virtuoso 7.2 (the remote store) give the rows of the steps on pyoxigraph. Rows compare as
-multisets (benchmarks/engines.normal_rows), with parameters unset and set.
+For every report of `STEPS`, on the bundled data, the test scenario and a 10k synthetic
+graph, through the public and the all-access viewer's dataset: the steps on pyoxigraph give
+the rows of the `.rq` file on pyoxigraph, and the steps on Virtuoso 7.2 (the remote store)
+give the rows of the steps on pyoxigraph. Rows compare as multisets
+(benchmarks/engines.normal_rows), with parameters unset and set.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from benchmarks import engines
 from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
 from kg.findings import STEPS
+from kg.findings.inputs import SIDES, STANDARD_ROLES, Shared
 from kg.gaps import keep_confirmed
 from kg.namespaces import GRAPH, sparql_prefixes
 from kg.remote import RemoteStore
@@ -153,6 +153,21 @@ def test_a_row_cap_truncates_the_steps(store):
     query = catalogue.get("interoperability-gaps")
     result = catalogue.run(store, query, dataset, row_cap=3, steps=True)
     assert len(result.rows) == 3 and result.truncated
+
+
+def test_reports_of_one_run_read_their_common_inputs_once(store):
+    dataset, shared, asked = engines.dataset_of(store, "all"), Shared(), []
+
+    def runner(*args):
+        asked.append(args[1])
+        return run_query(*args)
+
+    for name in ("interoperability-gaps", "version-mismatch", "incompatible-standards"):
+        query = catalogue.get(name)
+        alone = catalogue.run(store, query, dataset)
+        together = catalogue.run(store, query, dataset, runner=runner, shared=shared)
+        assert together.rows == alone.rows
+    assert asked.count(SIDES) == 1 and asked.count(STANDARD_ROLES) == 1
 
 
 def test_a_query_other_than_the_published_one_runs_as_written(store):
