@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+
 from kg.analysis import Interface, Model, analyse, gaps, interoperability_level, recommend
 from kg.compatibility import role_iri
 
@@ -142,3 +146,28 @@ def test_assumed_interfaces_make_adoptions_unconfirmed():
     assert recommend(m)[0].confirmed == 1
     m.interfaces[0] = Interface("a1", A, "produces", TRK, "s1", None, True)
     assert recommend(m)[0].confirmed == 0
+
+
+def random_model(seed: int) -> Model:
+    """A model of random interfaces: several partners, capabilities sharing standards."""
+    rng = random.Random(seed)
+    rows = []
+    for n in range(40):
+        partner = rng.choice((A, B, C, D))
+        for _ in range(rng.randint(1, 3)):
+            direction = rng.choice(("produces", "consumes"))
+            data_type = rng.choice((TRK, ORB))
+            rows.append((f"c{n}", partner, direction, data_type, rng.choice(("s1", "s2", "s3"))))
+    return model(*rows, families={"s3": "s1"} if seed % 2 else None)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_recommender_counts_agree_with_counting_every_gap(seed):
+    """Each adoption's before and after equal the gaps counted pair by pair after the picks."""
+    m = random_model(seed)
+    picks = recommend(m, 4)
+    adopted: set = set()
+    assert not picks or picks[0].before == len(gaps(m))
+    for pick in picks:
+        adopted.add((pick.partner, pick.standard, pick.data_type))
+        assert pick.after == len(gaps(m, adopted)), pick

@@ -99,32 +99,41 @@ def groups(model: Model) -> dict[str, Counter]:
     return out
 
 
-def _count(model: Model, dtype: str, cells: Counter, partner: str | None = None) -> tuple:
-    """Return (gaps, confirmed gaps) among one data type's groups, touching `partner` if given."""
+def _count(model: Model, dtype: str, cells: Counter) -> int:
+    """Return the gaps among one data type's groups."""
     prods = [(g, n) for g, n in cells.items() if g[1] == "produces"]
     cons = [(g, n) for g, n in cells.items() if g[1] == "consumes"]
-    if partner is None:
-        return _pairs(model, dtype, prods, cons)
-    mine = _pairs(model, dtype, [x for x in prods if x[0][0] == partner], cons)
-    theirs = _pairs(
-        model,
-        dtype,
-        [x for x in prods if x[0][0] != partner],
-        [x for x in cons if x[0][0] == partner],
-    )
-    return mine[0] + theirs[0], mine[1] + theirs[1]
+    return _pairs(model, dtype, prods, cons)[0]
 
 
 def _pairs(model: Model, dtype: str, prods: list, cons: list) -> tuple[int, int]:
     """Return the open capability pairs of producer and consumer groups of different partners,
-    and how many of them rest only on sourced interfaces."""
+    and how many of them rest only on sourced interfaces.
+
+    Both sides are merged by uses, with their counts per partner, so each pair of use sets is
+    compared once; the pairs within one partner are taken off the product of the counts.
+    """
     total = confirmed = 0
-    for prod, pn in prods:
-        for con, cn in cons:
-            if con[0] != prod[0] and is_open(model, prod[2], con[2], dtype):
-                total += pn * cn
-                confirmed += pn * cn if prod[3] and con[3] else 0
+    consumers = _by_uses(cons)
+    for uses, (n, sure, per) in _by_uses(prods).items():
+        for used, (cn, csure, theirs) in consumers.items():
+            if is_open(model, uses, used, dtype):
+                own = [(per[p], theirs[p]) for p in per.keys() & theirs.keys()]
+                total += n * cn - sum(a[0] * b[0] for a, b in own)
+                confirmed += sure * csure - sum(a[1] * b[1] for a, b in own)
     return total, confirmed
+
+
+def _by_uses(groups: list) -> dict[frozenset, tuple[int, int, dict]]:
+    """Return uses -> (capabilities, sourced ones, partner -> [capabilities, sourced ones])."""
+    out: dict[frozenset, tuple[int, int, dict]] = {}
+    for (partner, _way, uses, sure), n in groups:
+        total, sourced, per = out.get(uses, (0, 0, {}))
+        counts = per.setdefault(partner, [0, 0])
+        counts[0] += n
+        counts[1] += n if sure else 0
+        out[uses] = (total + n, sourced + (n if sure else 0), per)
+    return out
 
 
 def _adopt(cells: Counter, partner: str, standard: str) -> Counter:
@@ -133,6 +142,47 @@ def _adopt(cells: Counter, partner: str, standard: str) -> Counter:
     for (p, way, uses, sure), n in cells.items():
         out[p, way, uses | {(standard, None)} if p == partner else uses, sure] += n
     return out
+
+
+Side = dict[frozenset, list[int]]  # uses -> [capabilities, sourced capabilities]
+
+
+def _sides(cells: Counter, partner: str) -> tuple[Side, Side, Side, Side]:
+    """Return the producers and consumers of `partner`, then those of every other partner."""
+    out: tuple[Side, Side, Side, Side] = ({}, {}, {}, {})
+    for (p, way, uses, sure), n in cells.items():
+        counts = out[2 * (p != partner) + (way == "consumes")].setdefault(uses, [0, 0])
+        counts[0] += n
+        counts[1] += n if sure else 0
+    return out
+
+
+def _with(side: Side, standard: str) -> Side:
+    """Return a side whose uses each take up `standard` as well."""
+    out: Side = {}
+    for uses, (n, sure) in side.items():
+        counts = out.setdefault(uses | {(standard, None)}, [0, 0])
+        counts[0] += n
+        counts[1] += sure
+    return out
+
+
+def _across(model: Model, dtype: str, prods: Side, cons: Side) -> tuple[int, int]:
+    """Return the open pairs between producers and consumers of different partners."""
+    total = confirmed = 0
+    for uses, (n, sure) in prods.items():
+        for used, (m, sourced) in cons.items():
+            if is_open(model, uses, used, dtype):
+                total += n * m
+                confirmed += sure * sourced
+    return total, confirmed
+
+
+def _touching(model: Model, dtype: str, sides: tuple[Side, Side, Side, Side]) -> tuple[int, int]:
+    """Return the gaps (and confirmed gaps) one partner takes part in, from its `_sides`."""
+    mine_p, mine_c, their_p, their_c = sides
+    out, back = _across(model, dtype, mine_p, their_c), _across(model, dtype, their_p, mine_c)
+    return out[0] + back[0], out[1] + back[1]
 
 
 def _parallel_to_own(model: Model, cells: Counter, partner: str, standard: str) -> bool:
@@ -150,29 +200,43 @@ def _candidates(model: Model, by_type: dict) -> set[Candidate]:
     """
     out = set()
     for dtype, cells in by_type.items():
-        for prod in (g for g in cells if g[1] == "produces"):
-            for cons in (g for g in cells if g[1] == "consumes"):
-                if prod[0] != cons[0] and is_open(model, prod[2], cons[2], dtype):
-                    out |= {(cons[0], s, dtype) for s, _ in prod[2] if s in model.current}
-                    out |= {(prod[0], s, dtype) for s, _ in cons[2] if s in model.current}
+        holders: dict[str, dict[frozenset, set[str]]] = {"produces": {}, "consumes": {}}
+        for partner, way, uses, _ in cells:
+            holders[way].setdefault(uses, set()).add(partner)
+        for produced, makers in holders["produces"].items():
+            for consumed, takers in holders["consumes"].items():
+                if is_open(model, produced, consumed, dtype):
+                    out |= _takeups(model, takers, makers, produced, dtype)
+                    out |= _takeups(model, makers, takers, consumed, dtype)
     return {c for c in out if not _parallel_to_own(model, by_type[c[2]], c[0], c[1])}
 
 
+def _takeups(model: Model, adopters: set, others: set, uses: frozenset, dtype: str) -> set:
+    """Return each adopter's take-up of the other side's current standards, where the other
+    side has a partner besides the adopter."""
+    wanted = [s for s, _ in uses if s in model.current]
+    return {(a, s, dtype) for a in adopters if others - {a} for s in wanted}
+
+
 def _score(model: Model, by_type: dict, total: int, cand: Candidate, memo: dict) -> tuple:
-    """Return the gap count after one adoption and the confirmed gaps it closes."""
+    """Return the gap count after one adoption and the confirmed gaps it closes.
+
+    Only the adopter's groups change, so only the gaps it takes part in are counted again.
+    """
     partner, standard, dtype = cand
-    cells = by_type[dtype]
     if (partner, dtype) not in memo:
-        memo[partner, dtype] = _count(model, dtype, cells, partner)
-    before = memo[partner, dtype]
-    after = _count(model, dtype, _adopt(cells, partner, standard), partner)
+        sides = _sides(by_type[dtype], partner)
+        memo[partner, dtype] = sides, _touching(model, dtype, sides)
+    (mine_p, mine_c, their_p, their_c), before = memo[partner, dtype]
+    adopted = (_with(mine_p, standard), _with(mine_c, standard), their_p, their_c)
+    after = _touching(model, dtype, adopted)
     return total - before[0] + after[0], before[1] - after[1]
 
 
 def recommend(model: Model, k: int = 5) -> list[Adoption]:
     """Greedily pick up to k adoptions, each closing the most remaining gaps."""
     by_type = groups(model)
-    current = sum(_count(model, d, cells)[0] for d, cells in by_type.items())
+    current = sum(_count(model, d, cells) for d, cells in by_type.items())
     picks = []
     for _ in range(k):
         memo: dict = {}
