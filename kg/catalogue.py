@@ -203,12 +203,18 @@ def run(
     """
     bound = bindings(store, dataset, query, values or {})
     if steps is not False and query.name in STEPS and query.text == _published(query.name):
-        select = Select(lambda text: runner(store, text, dataset, None, 0).rows, shared)
-        return _stepwise(STEPS[query.name], select, bound, row_cap)
+        return _stepwise(STEPS[query.name], reader(store, dataset, shared, runner), bound, row_cap)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
     return result
+
+
+def reader(
+    store: GraphStore, dataset: Dataset, shared: Shared | None = None, runner: Callable = run_query
+) -> Select:
+    """Return how steps read a viewer's dataset: each query through `runner`, unbound."""
+    return Select(lambda text: runner(store, text, dataset, None, 0).rows, shared)
 
 
 def _published(name: str) -> str | None:

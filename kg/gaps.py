@@ -16,7 +16,16 @@ import pyoxigraph as ox
 from kg.access import public_base_graphs
 from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
 from kg.analysis.model import short
-from kg.catalogue import SEVERITIES, Param, Query, check, load_catalogue, row_severity, run
+from kg.catalogue import (
+    SEVERITIES,
+    Param,
+    Query,
+    check,
+    load_catalogue,
+    reader,
+    row_severity,
+    run,
+)
 from kg.dataset import Dataset, GraphStore
 from kg.findings.inputs import Shared
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
@@ -226,8 +235,10 @@ def report(
     with task("gap report", len(queries) + 4) as advance:
         # pyoxigraph lets go of the GIL while it evaluates, so the queries share the cores.
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            loading = pool.submit(_counted(load_model, advance), store, dataset)
-            tops, shared = top_areas(store, dataset), Shared()
+            shared = Shared()
+            select = reader(store, dataset, shared)
+            loading = pool.submit(_counted(load_model, advance), store, dataset, select)
+            tops = top_areas(store, dataset)
             one = _counted(
                 lambda q: section(store, dataset, q, params, tops, confirmed_only, shared),
                 advance,

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from kg import catalogue
 from kg.access import full_dataset
 from kg.analysis.model import load_model
 from kg.build import build
@@ -110,8 +111,12 @@ def test_coverage_matrix_counts_the_constellation_once(constellation):
     assert "AUS" not in cells
 
 
-def test_network_sees_members_through_their_constellation(constellation):
-    model = load_model(constellation, full_dataset(constellation))
+@pytest.mark.parametrize("shared", [False, True])
+def test_network_sees_members_through_their_constellation(constellation, shared):
+    """Read alone, or from the rows a whole report shares with the pair reports."""
+    dataset = full_dataset(constellation)
+    select = catalogue.reader(constellation, dataset) if shared else None
+    model = load_model(constellation, dataset, select)
     capabilities = {i.capability.rsplit("/", 1)[-1] for i in model.interfaces}
     assert capabilities == {"us-nav", "gb-nav", "fr-nav"}
     standards = {

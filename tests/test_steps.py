@@ -9,12 +9,15 @@ give the rows of the steps on pyoxigraph. Rows compare as multisets
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
 import pytest
 
 from benchmarks import engines
 from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
+from kg.analysis import load_model
 from kg.findings import STEPS
 from kg.findings.inputs import SIDES, STANDARD_ROLES, Shared
 from kg.gaps import keep_confirmed
@@ -137,6 +140,18 @@ def test_steps_give_the_published_rows_on_every_store(loaded, view, report, case
     far = catalogue.run(remote, query, engines.dataset_of(remote, view), values)
     there = rows_of(far, query.text, case)
     assert there == expected, f"{where} on Virtuoso: " + engines.difference(there, expected)
+
+
+@pytest.mark.parametrize("view", engines.VIEWS)
+def test_the_model_read_with_the_reports_is_the_model_read_alone(loaded, view):
+    """A whole report builds the analysis model from the rows the pair reports read."""
+    data, store, remote = loaded
+    for where in (store, remote):
+        dataset = engines.dataset_of(where, view)
+        alone = load_model(where, dataset)
+        together = load_model(where, dataset, catalogue.reader(where, dataset))
+        assert alone.interfaces, data
+        assert Counter(together.interfaces) == Counter(alone.interfaces), (data, view, where)
 
 
 def test_the_steps_find_rows_where_the_data_has_them(store):
@@ -268,3 +283,35 @@ def test_stale_data_steps_give_the_published_rows_on_edge_cases(fresh_store, val
     assert "date-text" not in ages and "date-iri" not in ages and ages["date-none"] is None
     if values:  # 2020-02-29 to 2022-03-01 is 731 days; 2019-03-01 to 2022-03-01 is 1096
         assert ages["date-leap"].value == "731" and ages["date-time"].value == "1096"
+
+
+# Interfaces the bundled data lacks: one with two roles of its own, one assumed, and a
+# satellite that two constellations count as a member (one by memberOf, one by hasMember).
+ROLES = """
+@prefix csig: <https://w3id.org/csig/ont#> .
+@prefix status: <https://w3id.org/csig/status/> .
+@prefix role: <https://w3id.org/csig/standardrole/> .
+@prefix dt: <https://w3id.org/csig/datatype/> .
+@prefix std: <https://w3id.org/csig/id/standard/> .
+@prefix nat: <https://w3id.org/csig/id/nation/> .
+@prefix cap: <https://w3id.org/csig/id/capability/> .
+cap:role-sat csig:providedBy nat:GBR ; csig:status status:operational ;
+    csig:produces cap:role-out ; csig:memberOf cap:role-one .
+cap:role-two csig:hasMember cap:role-sat .
+cap:role-out csig:dataType dt:ORB ; csig:standard std:ccsds-omm ;
+    csig:interfaceRole role:transport, role:description .
+cap:role-in-cap csig:providedBy nat:FRA ; csig:status status:operational ;
+    csig:consumes cap:role-in .
+cap:role-in csig:dataType dt:ORB ; csig:standard std:ccsds-oem ; csig:assumed true .
+"""
+
+
+def test_the_model_read_with_the_reports_keeps_roles_members_and_assumptions(fresh_store):
+    triples = [q.triple for q in ox.parse(ROLES, format=ox.RdfFormat.TURTLE)]
+    fresh_store.replace({GRAPH + "reference/roles": triples})
+    dataset = engines.dataset_of(fresh_store, "all")
+    alone = load_model(fresh_store, dataset)
+    together = load_model(fresh_store, dataset, catalogue.reader(fresh_store, dataset))
+    assert Counter(together.interfaces) == Counter(alone.interfaces)
+    found = [i for i in together.interfaces if "/role-" in i.capability]
+    assert len(found) == 5 and sum(i.assumed for i in found) == 1  # 2 roles x 2 constellations

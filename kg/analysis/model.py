@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kg.compatibility import KINDS, Relations, Verdict, load_relations
 from kg.dataset import Dataset, GraphStore
+from kg.findings.inputs import Select, load_standards, sides
 
 FAMILY = (
     "(dcterms:isPartOf|^dcterms:isPartOf|dcterms:replaces|^dcterms:replaces|"
@@ -31,6 +32,11 @@ SELECT ?capability ?partner ?direction ?dataType ?standard ?role ?assumed WHERE 
   OPTIONAL { ?member csig:memberOf|^csig:hasMember ?constellation }
   BIND(COALESCE(?constellation, ?member) AS ?capability)
 }"""
+)
+# A member satellite and its constellation, as INTERFACES's OPTIONAL finds them.
+CONSTELLATIONS = (
+    PREFIXES
+    + "SELECT ?member ?constellation WHERE { ?member csig:memberOf|^csig:hasMember ?constellation }"
 )
 FAMILIES = (
     PREFIXES
@@ -127,23 +133,20 @@ class Model:
         return sorted({i.partner for i in self.interfaces})
 
 
-def load_model(store: GraphStore, dataset: Dataset) -> Model:
-    """Read the analysis model from a viewer's dataset."""
+def load_model(store: GraphStore, dataset: Dataset, select: Select | None = None) -> Model:
+    """Read the analysis model from a viewer's dataset.
+
+    With `select` (a whole report's reader on the same dataset), the interfaces come from the
+    rows the pair reports read, so a whole report reads every interface once.
+    """
     model = Model()
-    for row in store.select(INTERFACES, dataset):
-        direction = row["direction"].value.rsplit("#", 1)[-1]
-        role, assumed = row.get("role"), row.get("assumed")
-        model.interfaces.append(
-            Interface(
-                row["capability"].value,
-                row["partner"].value,
-                direction,
-                row["dataType"].value,
-                row["standard"].value,
-                role.value if role is not None else None,
-                assumed is not None and assumed.value in ("true", "1"),
-            )
-        )
+    if select is None:
+        rows = store.select(INTERFACES, dataset)
+        model.interfaces = [
+            _interface(row, _value(row.get("role")), row["capability"]) for row in rows
+        ]
+    else:
+        model.interfaces = shared_interfaces(select)
     for row in store.select(FAMILIES, dataset):
         model.families[row["standard"].value] = row["family"].value
         life = row.get("lifecycle")
@@ -155,6 +158,41 @@ def load_model(store: GraphStore, dataset: Dataset) -> Model:
     model.required = {r["dataType"].value for r in store.select(IER_TYPES, dataset)}
     model.relations = load_relations(store, dataset)
     return model
+
+
+def _value(term) -> str | None:
+    """Return a term's value, or None for an unbound one."""
+    return term.value if term is not None else None
+
+
+def _interface(row: dict, role: str | None, capability) -> Interface:
+    """Return the interface of a row of INTERFACES or SIDES, with its role and capability."""
+    assumed = row.get("assumed")
+    return Interface(
+        capability.value,
+        row["partner"].value,
+        row["direction"].value.rsplit("#", 1)[-1],
+        row["dataType"].value,
+        row["standard"].value,
+        role,
+        assumed is not None and assumed.value in ("true", "1"),
+    )
+
+
+def shared_interfaces(select: Select) -> list[Interface]:
+    """Return the interfaces INTERFACES gives, from the shared SIDES rows: one per role of the
+    interface (or none) and per constellation of the capability (or none), as its OPTIONALs
+    give them."""
+    roles = load_standards(select).interface_roles
+    constellations: dict[str, list] = {}
+    for row in select(CONSTELLATIONS):
+        constellations.setdefault(row["member"].value, []).append(row["constellation"])
+    return [
+        _interface(row, role, capability)
+        for row in sides(select)
+        for role in sorted(roles.get(row["interface"].value, ())) or [None]
+        for capability in constellations.get(row["capability"].value) or [row["capability"]]
+    ]
 
 
 def short(iri: str) -> str:

@@ -232,6 +232,11 @@ def compatible(first: frozenset[str], second: frozenset[str]) -> bool:
     return "any" in first or "any" in second or not first.isdisjoint(second)
 
 
+def sides(select: Select) -> list[dict]:
+    """Return the rows of SIDES, read once per run (the pair reports and the model use them)."""
+    return select.once("sides", lambda: select(SIDES))
+
+
 def load_standards(select: Select) -> Standards:
     """Return the roles and relations of the standards, read once per run."""
     return select.once("standards", lambda: _standards(select))

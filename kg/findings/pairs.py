@@ -17,7 +17,6 @@ from kg.findings.inputs import (
     BROADER,
     NOTATIONS,
     REQUIREMENTS,
-    SIDES,
     Select,
     Standards,
     after,
@@ -25,6 +24,7 @@ from kg.findings.inputs import (
     ebv,
     grouped,
     load_standards,
+    sides,
 )
 
 CSIG = "https://w3id.org/csig/ont#"
@@ -99,12 +99,12 @@ def load(select: Select) -> Inputs:
 def _load(select: Select) -> Inputs:
     """Run the simple queries the pair reports need."""
     standards = load_standards(select)
-    sides: dict[tuple, Side] = {}
-    for row in select(SIDES):
+    found: dict[tuple, Side] = {}
+    for row in sides(select):
         direction = row["direction"].value.removeprefix(CSIG)
         capability, data_type = row["capability"].value, row["dataType"].value
         key = (direction, capability, row["partner"].value, data_type)
-        side = sides.get(key) or sides.setdefault(key, Side(capability, row["partner"]))
+        side = found.get(key) or found.setdefault(key, Side(capability, row["partner"]))
         standard = row["standard"].value
         side.standards.add(standard)
         side.keys.append(after(standard, "/standard/"))
@@ -113,7 +113,7 @@ def _load(select: Select) -> Inputs:
         side.compared.add((standard, standards.roles(row["interface"].value, standard)))
     producers: dict[str, list[Side]] = {}
     consumers: dict[str, list[Side]] = {}
-    for (direction, _, _, data_type), side in sides.items():
+    for (direction, _, _, data_type), side in found.items():
         target = producers if direction == "produces" else consumers
         target.setdefault(data_type, []).append(side)
     requirements = sorted(
