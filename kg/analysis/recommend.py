@@ -100,40 +100,9 @@ def groups(model: Model) -> dict[str, Counter]:
 
 
 def _count(model: Model, dtype: str, cells: Counter) -> int:
-    """Return the gaps among one data type's groups."""
-    prods = [(g, n) for g, n in cells.items() if g[1] == "produces"]
-    cons = [(g, n) for g, n in cells.items() if g[1] == "consumes"]
-    return _pairs(model, dtype, prods, cons)[0]
-
-
-def _pairs(model: Model, dtype: str, prods: list, cons: list) -> tuple[int, int]:
-    """Return the open capability pairs of producer and consumer groups of different partners,
-    and how many of them rest only on sourced interfaces.
-
-    Both sides are merged by uses, with their counts per partner, so each pair of use sets is
-    compared once; the pairs within one partner are taken off the product of the counts.
-    """
-    total = confirmed = 0
-    consumers = _by_uses(cons)
-    for uses, (n, sure, per) in _by_uses(prods).items():
-        for used, (cn, csure, theirs) in consumers.items():
-            if is_open(model, uses, used, dtype):
-                own = [(per[p], theirs[p]) for p in per.keys() & theirs.keys()]
-                total += n * cn - sum(a[0] * b[0] for a, b in own)
-                confirmed += sure * csure - sum(a[1] * b[1] for a, b in own)
-    return total, confirmed
-
-
-def _by_uses(groups: list) -> dict[frozenset, tuple[int, int, dict]]:
-    """Return uses -> (capabilities, sourced ones, partner -> [capabilities, sourced ones])."""
-    out: dict[frozenset, tuple[int, int, dict]] = {}
-    for (partner, _way, uses, sure), n in groups:
-        total, sourced, per = out.get(uses, (0, 0, {}))
-        counts = per.setdefault(partner, [0, 0])
-        counts[0] += n
-        counts[1] += n if sure else 0
-        out[uses] = (total + n, sourced + (n if sure else 0), per)
-    return out
+    """Return the gaps among one data type's groups: each partner's, as the producer."""
+    partners = {partner for partner, _, _, _ in cells}
+    return sum(_across(model, dtype, *_sides(cells, p)[0::3])[0] for p in partners)
 
 
 def _adopt(cells: Counter, partner: str, standard: str) -> Counter:
