@@ -193,6 +193,13 @@ def test_a_query_other_than_the_published_one_runs_as_written(store):
     assert catalogue.run(store, changed, dataset).rows != catalogue.run(store, query, dataset).rows
 
 
+def with_graph(store, name: str, turtle: str):
+    """Add a reference graph of Turtle to the store; return the all-access viewer's dataset."""
+    triples = [q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+    store.replace({GRAPH + "reference/" + name: triples})
+    return engines.dataset_of(store, "all")
+
+
 # Markings and partners the bundled data lacks: a rank-0 marking with NOFORN and no text (the
 # level names it), two markings of one capability, REL TO a coalition and a partner, a
 # consuming coalition, sub-areas on both sides.
@@ -224,10 +231,8 @@ cap:edge-in csig:dataType dt:ORB .
 
 
 def test_over_classification_steps_give_the_published_rows_on_edge_cases(fresh_store):
-    triples = [q.triple for q in ox.parse(EDGES, format=ox.RdfFormat.TURTLE)]
-    fresh_store.replace({GRAPH + "reference/edges": triples})
+    dataset = with_graph(fresh_store, "edges", EDGES)
     query = catalogue.get("over-classification")
-    dataset = engines.dataset_of(fresh_store, "all")
     steps = catalogue.run(fresh_store, query, dataset)
     expected = rows_of(published(fresh_store, query, dataset, {}), query.text, "default")
     assert rows_of(steps, query.text, "default") == expected
@@ -268,10 +273,8 @@ cap:date-none a csig:Capability ; csig:providedBy nat:ZZA .
 
 @pytest.mark.parametrize("values", [{}, {"days": "1", "as_of": "2022-03-01"}])
 def test_stale_data_steps_give_the_published_rows_on_edge_cases(fresh_store, values):
-    triples = [q.triple for q in ox.parse(DATES, format=ox.RdfFormat.TURTLE)]
-    fresh_store.replace({GRAPH + "reference/dates": triples})
+    dataset = with_graph(fresh_store, "dates", DATES)
     query = catalogue.get("stale-data")
-    dataset = engines.dataset_of(fresh_store, "all")
     steps = catalogue.run(fresh_store, query, dataset, values)
     expected = rows_of(published(fresh_store, query, dataset, values), query.text, "default")
     assert rows_of(steps, query.text, "default") == expected
@@ -307,9 +310,7 @@ cap:role-in csig:dataType dt:ORB ; csig:standard std:ccsds-oem ; csig:assumed tr
 
 
 def test_the_model_read_with_the_reports_keeps_roles_members_and_assumptions(fresh_store):
-    triples = [q.triple for q in ox.parse(ROLES, format=ox.RdfFormat.TURTLE)]
-    fresh_store.replace({GRAPH + "reference/roles": triples})
-    dataset = engines.dataset_of(fresh_store, "all")
+    dataset = with_graph(fresh_store, "roles", ROLES)
     alone = load_model(fresh_store, dataset)
     together = load_model(fresh_store, dataset, catalogue.reader(fresh_store, dataset))
     assert Counter(together.interfaces) == Counter(alone.interfaces)
