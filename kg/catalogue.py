@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from kg import kept
 from kg.codes import exists, unknown
 from kg.dataset import Dataset, GraphStore
 from kg.errors import KGError
@@ -202,11 +203,44 @@ def run(
     `shared` (a whole report's, on one store and dataset) read common inputs once.
     """
     bound = bindings(store, dataset, query, values or {})
+    if steps is None and kept.folder(store):  # findings kept per store state (kg/kept.py)
+        whole = kept.through(
+            store,
+            dataset,
+            f"report/{query.name}",
+            {"query": query.text, "bound": {k: str(v) for k, v in bound.items()}},
+            lambda: _computed(store, query, dataset, bound, 0, runner, shared),
+            kept.encode_result,
+            kept.decode_result,
+        )
+        return _capped(whole, row_cap)
+    return _computed(store, query, dataset, bound, row_cap, runner, shared, steps)
+
+
+def _computed(
+    store: GraphStore,
+    query: Query,
+    dataset: Dataset,
+    bound: dict,
+    row_cap: int,
+    runner: Callable,
+    shared: Shared | None,
+    steps: bool | None = None,
+) -> QueryResult:
+    """Run a report with its bound parameters: in steps when it has them, else its `.rq`."""
     if steps is not False and query.name in STEPS and query.text == _published(query.name):
         return _stepwise(STEPS[query.name], reader(store, dataset, shared, runner), bound, row_cap)
     result = runner(store, query.text, dataset, bound, row_cap)
     result.variables = [v for v in result.variables if not v.startswith("_")]
     result.rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in result.rows]
+    return result
+
+
+def _capped(result: QueryResult, row_cap: int) -> QueryResult:
+    """Return a result with at most `row_cap` rows (0: every row), marked when cut."""
+    if row_cap and len(result.rows) > row_cap:
+        result.rows = result.rows[:row_cap]
+        result.truncated = True
     return result
 
 

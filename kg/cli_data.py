@@ -34,7 +34,9 @@ def sparql(file: Path, fmt: str, viewer: str | None) -> None:
 @handled
 def serve(debug: bool) -> None:
     """Serve the explorer and the SPARQL endpoint; other `kg` commands are then run by it."""
+    from kg import kept
     from kg.cli_served import open_channel
+    from kg.renewal import Renewal
     from kg.web import create_app
     from kg.web.serving import serve as serve_app
     from kg.worker import isolation, isolation_warning
@@ -51,9 +53,13 @@ def serve(debug: bool) -> None:
         f"kg commands for this store are carried out here (channel {channel.path})",
         err=True,
     )
+    renewal = Renewal(app.extensions["kg"].store)
+    if kept.folder(renewal.store):  # gap reports people read are computed again after changes
+        renewal.start()
     try:
         serve_app(app, settings()["host"], int(settings()["port"]), debug)
     finally:
+        renewal.stop()
         channel.close()
 
 

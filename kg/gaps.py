@@ -7,17 +7,17 @@ import json
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
 
+from kg import kept
 from kg.access import public_base_graphs
-from kg.analysis import Adoption, NetworkFindings, analyse, levels, load_model, recommend
+from kg.analysis import Adoption, analyse, levels, load_model, recommend
 from kg.analysis.model import short
 from kg.catalogue import (
-    SEVERITIES,
     Param,
     Query,
     check,
@@ -28,12 +28,13 @@ from kg.catalogue import (
 )
 from kg.dataset import Dataset, GraphStore
 from kg.findings.inputs import Shared
+from kg.gapreport import GapReport, Section, plain_report, report_from
 from kg.namespaces import META_GRAPH, partner_graph, sparql_prefixes
 from kg.progress import task
 from kg.results import plain
 from kg.sparql import QueryResult
 from kg.store import Store
-from kg.summaries import SHOWN, Summary, is_true, summarise, title
+from kg.summaries import SHOWN, is_true, summarise, title
 
 TEMPLATES = Path(__file__).parent / "web" / "templates"
 VERSIONS = (
@@ -62,77 +63,6 @@ SELECT ?narrow ?top WHERE {
 }"""
 )
 ROWS_SHOWN = 200  # rows per section in Markdown and HTML; CSV and JSON keep every row
-
-
-@dataclass
-class Section:
-    """One report of the catalogue and the rows it found."""
-
-    name: str
-    summary: str
-    severity: str
-    rows: list[dict] = field(default_factory=list)
-    severities: list[str] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    overview: Summary | None = None
-    evidence: str = ""
-
-
-@dataclass
-class GapReport:
-    """Every gap report, the network findings and the recommended adoptions."""
-
-    params: dict
-    as_of: str | None = None
-    sections: list[Section] = field(default_factory=list)
-    network: NetworkFindings | None = None
-    adoptions: list[Adoption] = field(default_factory=list)
-    levels: dict[int, int] = field(default_factory=dict)
-    confirmed_only: bool = False
-    inputs: dict[str, int] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        """Return the number of findings per severity, network findings as warnings."""
-        out = dict.fromkeys(SEVERITIES, 0)
-        for section in self.sections:
-            for severity in section.severities:
-                out[severity] += 1
-        if self.network:
-            out["warning"] += len(self.network_findings())
-        return out
-
-    def network_findings(self) -> list[str]:
-        """Return the network's weak points as sentences."""
-        net = self.network
-        found = [
-            f"island cut off from the main network: {', '.join(island)}"
-            for island in net.islands[1:]
-        ]
-        found += [
-            f"single point of failure: {p} holds parts of the network together"
-            for p in net.articulation_points
-        ]
-        found += [
-            f"bridge: the only link between two parts of the network is {a} - {b}"
-            for a, b in net.bridges
-        ]
-        return found
-
-    def summary(self) -> str:
-        """Return the one-line summary of counts per severity."""
-        counts = self.counts()
-        return f"{sum(counts.values())} findings: " + ", ".join(
-            f"{counts[s]} {s}" for s in reversed(SEVERITIES)
-        )
-
-    def input_summary(self) -> str:
-        """Return how much of the interface data the reports read is sourced and assumed."""
-        total, assumed = self.inputs.get("interfaces", 0), self.inputs.get("assumed", 0)
-        return (
-            f"input: {total - assumed} sourced and {assumed} assumed interface(s) "
-            "(csig:assumed true: an analyst's assumption no public source states)"
-            + ("; confirmed findings only" if self.confirmed_only else "")
-        )
 
 
 def is_unconfirmed(row: dict) -> bool:
@@ -230,6 +160,26 @@ def report(
     if as_of and "as_of" not in params:
         params["as_of"] = as_of
     check(store, dataset, declared(), params)
+    return kept.through(
+        store,
+        dataset,
+        "gaps",
+        {"params": params, "top": top, "as_of": as_of, "confirmed_only": confirmed_only},
+        lambda: _computed(store, dataset, params, top, as_of, confirmed_only),
+        plain_report,
+        report_from,
+    )
+
+
+def _computed(
+    store: GraphStore,
+    dataset: Dataset,
+    params: dict,
+    top: int,
+    as_of: str | None,
+    confirmed_only: bool,
+) -> GapReport:
+    """Run every report, the network analysis and the recommender on a viewer's dataset."""
     out = GapReport(params, as_of, confirmed_only=confirmed_only)
     queries = list(load_catalogue().values())
     with task("gap report", len(queries) + 4) as advance:
@@ -274,11 +224,11 @@ def store_as_of(store: GraphStore, day: dt.date) -> Store:
         if row["time"].value[:10] > day.isoformat():
             continue
         code, version = row["code"].value, int(row["version"].value)
-        kept = latest.get(code, (0, []))
-        if version > kept[0]:
+        held = latest.get(code, (0, []))
+        if version > held[0]:
             latest[code] = (version, [row["graph"].value])
-        elif version == kept[0]:
-            kept[1].append(row["graph"].value)
+        elif version == held[0]:
+            held[1].append(row["graph"].value)
     graphs = {g: store.triples(g) for g in public_base_graphs(store)}
     meta = []
     for code, (_, history) in latest.items():

@@ -1,0 +1,259 @@
+"""Findings kept on disk per access profile and store generation: a report is read, not rerun.
+
+A report's findings are a function of the graphs a viewer may see, the day (reports that age
+records count from today) and the code that computes them. Each answer is kept in a file
+inside the embedded store's folder (`findings/`, which the engine leaves alone), named by a key
+of the store's generation, the viewer's graphs, the day, the report and its parameters, and a
+digest of the code. Every write through `Store.replace` bumps the generation, so an answer is
+never read after the data it came from changed; the answers live and go with the store's
+files, so a store deleted, rebuilt or copied back from a backup never meets another's answers.
+Only the graphs of the viewer's dataset are in the key: viewers with the same visible graphs
+share answers, and no answer reaches a viewer with other graphs. A remote store (which other
+processes write, without a generation) and a store being built keep nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from kg.dataset import Dataset, GraphStore
+from kg.sparql import QueryResult
+
+FOLDER = "findings"
+FILES = 200  # answers kept per store; the least recently written go first
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Key:
+    """What one kept answer is the answer to."""
+
+    generation: int
+    day: str
+    kind: str
+    graphs: tuple[str, ...]
+    params: str
+
+    @property
+    def prefix(self) -> str:
+        """Return the part of a file name shared by every answer of this store state."""
+        return f"{self.generation}-{self.day}-"
+
+    def file(self) -> str:
+        """Return the file name of this answer."""
+        text = json.dumps([code_digest(), self.kind, self.graphs, self.params])
+        return self.prefix + hashlib.sha256(text.encode()).hexdigest()[:32] + ".json"
+
+
+def folder(store: GraphStore) -> Path | None:
+    """Return the folder that keeps the store's findings, or None when it keeps none."""
+    if not store.embedded or store.path is None or getattr(store, "bulk", False):
+        return None
+    return store.path / FOLDER
+
+
+def key(store: GraphStore, dataset: Dataset, kind: str, params: dict) -> Key | None:
+    """Return the key of a report's answer on a viewer's dataset now, or None when not kept."""
+    if folder(store) is None:
+        return None
+    return Key(
+        store.generation(),
+        dt.datetime.now(dt.UTC).date().isoformat(),
+        kind,
+        (*dataset.default, "|", *dataset.named),
+        json.dumps(params, sort_keys=True, default=str),
+    )
+
+
+def through(
+    store: GraphStore,
+    dataset: Dataset,
+    kind: str,
+    params: dict,
+    compute: Callable[[], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+) -> T:
+    """Return the kept answer for (kind, params) on `dataset`, else `compute()` it and keep it.
+
+    An answer is kept only when the store's generation did not move while it was computed.
+    """
+    found = key(store, dataset, kind, params)
+    if found is None:
+        return compute()
+    body = fetch(store, found)
+    if body is not None:
+        return decode(body)
+    value = compute()
+    if store.generation() == found.generation:
+        keep(store, found, encode(value))
+    return value
+
+
+def fetch(store: GraphStore, found: Key) -> Any | None:
+    """Return the kept body for a key, or None when there is none or it cannot be read."""
+    try:
+        head, _, body = (folder(store) / found.file()).read_bytes().partition(b"\n")
+        if json.loads(head) != _plain(found):
+            return None
+        return json.loads(body)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):  # unreadable: computed again and written anew
+        return None
+
+
+def entries(store: GraphStore, kind: str) -> list[Key]:
+    """Return the keys of the answers of one kind kept now, of any store state."""
+    place = folder(store)
+    found = []
+    for path in sorted(place.glob("*.json")) if place and place.is_dir() else ():
+        try:
+            with path.open("rb") as lines:
+                digest, *fields = json.loads(lines.readline())
+        except (OSError, ValueError):
+            continue
+        if digest == code_digest() and len(fields) == 5 and fields[2] == kind:
+            generation, day, kind, graphs, params = fields
+            found.append(Key(generation, day, kind, tuple(graphs), params))
+    return found
+
+
+def keep(store: GraphStore, found: Key, value: Any) -> None:
+    """Write a body for a key atomically, and remove the answers of older store states.
+
+    A folder that cannot be written keeps nothing: the answer was computed and is served.
+    """
+    place = folder(store)
+    try:
+        place.mkdir(mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=place, prefix=".writing-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(_plain(found)) + "\n")  # the key alone on the first line
+            json.dump(value, out, separators=(",", ":"))
+        os.replace(temporary, place / found.file())
+        prune(place, found.prefix)
+    except OSError:
+        return
+    finally:
+        Path(temporary).unlink(missing_ok=True)  # left only when the write failed
+
+
+def prune(place: Path, current: str) -> None:
+    """Remove answers of other store states and the oldest beyond `FILES`."""
+    kept = []
+    for path in place.iterdir():
+        if path.name.startswith(current):
+            kept.append(path)
+        elif path.suffix == ".json" or _abandoned(path):
+            path.unlink(missing_ok=True)
+    kept.sort(key=_written)
+    for path in kept[:-FILES]:
+        path.unlink(missing_ok=True)
+
+
+def _written(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _abandoned(path: Path) -> bool:
+    """Return whether a file is a write that stopped an hour ago or more (a crash)."""
+    return (
+        path.name.startswith(".writing-") and _written(path) < dt.datetime.now().timestamp() - 3600
+    )
+
+
+def _plain(found: Key) -> list:
+    return [code_digest(), found.generation, found.day, found.kind, [*found.graphs], found.params]
+
+
+@functools.cache
+def code_digest() -> str:
+    """Return a digest of the code and queries that compute findings, and of the engine."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256(ox.__version__.encode() if hasattr(ox, "__version__") else b"")
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".rq") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def encode_result(result: QueryResult) -> dict:
+    """Return a SELECT result as plain data: each distinct term once, rows as indexes.
+
+    >>> body = encode_result(QueryResult("select", ["a"], [{"a": ox.Literal("x")}, {}]))
+    >>> body["terms"], body["rows"]
+    ([['l', 'x', '', 'http://www.w3.org/2001/XMLSchema#string']], [[0], [-1]])
+    """
+    index: dict = {}
+    terms: list[list[str]] = []
+    rows = []
+    for row in result.rows:
+        line = []
+        for name in result.variables:
+            term = row.get(name)
+            if term is None:
+                line.append(-1)
+                continue
+            at = index.get(term)
+            if at is None:
+                at = index[term] = len(terms)
+                terms.append(_term(term))
+            line.append(at)
+        rows.append(line)
+    return {"variables": result.variables, "terms": terms, "rows": rows}
+
+
+def decode_result(body: dict) -> QueryResult:
+    """Return the SELECT result `encode_result` made plain data of.
+
+    >>> result = QueryResult("select", ["a", "b"], [{"a": ox.NamedNode("http://x/")}])
+    >>> decode_result(encode_result(result)) == result
+    True
+    """
+    datatypes: dict[str, ox.NamedNode] = {}
+    terms = [_from(term, datatypes) for term in body["terms"]]
+    names = body["variables"]
+    rows = [
+        {name: terms[at] for name, at in zip(names, line, strict=True) if at >= 0}
+        for line in body["rows"]
+    ]
+    return QueryResult("select", names, rows)
+
+
+def _term(term) -> list[str]:
+    if isinstance(term, ox.NamedNode):
+        return ["u", term.value]
+    if isinstance(term, ox.BlankNode):
+        return ["b", term.value]
+    return ["l", term.value, term.language or "", term.datatype.value]
+
+
+def _from(term: list[str], datatypes: dict[str, ox.NamedNode]):
+    kind, value = term[0], term[1]
+    if kind == "u":
+        return ox.NamedNode(value)
+    if kind == "b":
+        return ox.BlankNode(value)
+    if term[2]:
+        return ox.Literal(value, language=term[2])
+    datatype = datatypes.get(term[3]) or datatypes.setdefault(term[3], ox.NamedNode(term[3]))
+    return ox.Literal(value, datatype=datatype)
