@@ -200,7 +200,9 @@ def run(
     report with a stepwise implementation (kg/findings) runs as its simple queries, each
     through `runner`, joined in Python, unless `steps` is False (the tests and benchmarks
     run the `.rq` that way); its `.rq` stays the published definition. Reports run with one
-    `shared` (a whole report's, on one store and dataset) read common inputs once.
+    `shared` (a whole report's, on one store and dataset) read common inputs once. On the
+    embedded store on disk the whole answer is kept per store state and viewer's graphs
+    (kg/kept.py) and read back, cut to `row_cap`, until the data changes.
     """
     bound = bindings(store, dataset, query, values or {})
     if steps is None and kept.folder(store):  # findings kept per store state (kg/kept.py)
