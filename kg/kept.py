@@ -14,8 +14,10 @@ processes write, without a generation) and a store being built keep nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -31,6 +33,7 @@ from kg.dataset import Dataset, GraphStore
 from kg.sparql import QueryResult
 
 FOLDER = "findings"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FILES = 200  # answers kept per store; the least recently written go first
 T = TypeVar("T")
 
@@ -92,13 +95,31 @@ def through(
     found = key(store, dataset, kind, params)
     if found is None:
         return compute()
-    body = fetch(store, found)
-    if body is not None:
-        return decode(body)
+    with _uncollected():
+        body = fetch(store, found)
+        if body is not None:
+            return decode(body)
     value = compute()
     if store.generation() == found.generation:
-        keep(store, found, encode(value))
+        with _uncollected():
+            keep(store, found, encode(value))
     return value
+
+
+@contextlib.contextmanager
+def _uncollected():
+    """Pause the cycle collector while an answer is read back or written.
+
+    Reading 192k rows makes millions of objects, none of them in a cycle; the collector,
+    woken by their number again and again, took half the time (1.3 s against 0.5 s).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def fetch(store: GraphStore, found: Key) -> Any | None:
@@ -201,7 +222,7 @@ def encode_result(result: QueryResult) -> dict:
 
     >>> body = encode_result(QueryResult("select", ["a"], [{"a": ox.Literal("x")}, {}]))
     >>> body["terms"], body["rows"]
-    ([['l', 'x', '', 'http://www.w3.org/2001/XMLSchema#string']], [[0], [-1]])
+    ([['s', 'x']], [[0], [-1]])
     """
     index: dict = {}
     terms: list[list[str]] = []
@@ -231,11 +252,12 @@ def decode_result(body: dict) -> QueryResult:
     """
     datatypes: dict[str, ox.NamedNode] = {}
     terms = [_from(term, datatypes) for term in body["terms"]]
-    names = body["variables"]
-    rows = [
-        {name: terms[at] for name, at in zip(names, line, strict=True) if at >= 0}
-        for line in body["rows"]
-    ]
+    terms.append(None)  # index -1: the row has no value there
+    names, at = body["variables"], terms.__getitem__
+    rows = []
+    for line in body["rows"]:
+        row = dict(zip(names, map(at, line), strict=True))
+        rows.append({k: v for k, v in row.items() if v is not None} if -1 in line else row)
     return QueryResult("select", names, rows)
 
 
@@ -244,16 +266,22 @@ def _term(term) -> list[str]:
         return ["u", term.value]
     if isinstance(term, ox.BlankNode):
         return ["b", term.value]
-    return ["l", term.value, term.language or "", term.datatype.value]
+    if term.language:
+        return ["l", term.value, term.language]
+    if term.datatype.value == XSD_STRING:
+        return ["s", term.value]
+    return ["d", term.value, term.datatype.value]
 
 
 def _from(term: list[str], datatypes: dict[str, ox.NamedNode]):
     kind, value = term[0], term[1]
     if kind == "u":
         return ox.NamedNode(value)
+    if kind == "s":
+        return ox.Literal(value)
     if kind == "b":
         return ox.BlankNode(value)
-    if term[2]:
+    if kind == "l":
         return ox.Literal(value, language=term[2])
-    datatype = datatypes.get(term[3]) or datatypes.setdefault(term[3], ox.NamedNode(term[3]))
+    datatype = datatypes.get(term[2]) or datatypes.setdefault(term[2], ox.NamedNode(term[2]))
     return ox.Literal(value, datatype=datatype)
