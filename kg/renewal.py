@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 
 from kg import kept
@@ -58,12 +59,14 @@ class Renewal(threading.Thread):
         self.renewed = 0
 
     def run(self) -> None:
-        """Watch the generation; renew what was read at the one before when it moves."""
-        wanted: list[kept.Key] = []
+        """Watch the generation; renew what was read before each move, and at start what a
+        change made while no server ran left behind."""
+        _yield_cpu()
+        wanted = kept.entries(self.store, "gaps")
         while not self.stopped.wait(self.every):
             try:
                 now = self.store.generation()
-                if now != self.seen and self.seen >= 0:
+                if now != self.seen:
                     self.renewed += renew(self.store, [k for k in wanted if k.generation < now])
                 wanted = kept.entries(self.store, "gaps") or wanted
                 self.seen = now
@@ -73,3 +76,11 @@ class Renewal(threading.Thread):
     def stop(self) -> None:
         """Stop watching after the current renewal."""
         self.stopped.set()
+
+
+def _yield_cpu() -> None:
+    """Lower this thread's CPU priority, so that requests are answered before a renewal."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # no per-thread priority here: renew at the same one
+        return

@@ -155,3 +155,19 @@ def test_the_renewal_daemon_follows_each_write(disk):
         daemon.join(timeout=120)
     assert daemon.renewed == 1
     assert [k.generation for k in kept.entries(disk, "gaps")] == [disk.generation()]
+
+
+def test_a_server_starting_after_a_change_renews_what_was_read(disk):
+    report(disk, viewer_dataset(disk))
+    disk.replace({}, drop=[partner_graphs(disk)[0].graph])  # while no server ran
+    daemon = Renewal(disk, every=0.05)
+    daemon.start()
+    try:
+        deadline = time.monotonic() + 120
+        while daemon.seen < 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        daemon.stop()
+        daemon.join(timeout=120)
+    assert daemon.renewed == 1
+    assert [k.generation for k in kept.entries(disk, "gaps")] == [disk.generation()]
