@@ -220,68 +220,77 @@ def code_digest() -> str:
 def encode_result(result: QueryResult) -> dict:
     """Return a SELECT result as plain data: each distinct term once, rows as indexes.
 
+    Terms are a string of kinds (u: IRI, s: plain string, b: blank node, l: language-tagged,
+    d: typed), a list of values and the tag or datatype of the last two kinds; rows are one
+    flat list of term indexes, -1 where a row has no value (few objects to parse back).
+
     >>> body = encode_result(QueryResult("select", ["a"], [{"a": ox.Literal("x")}, {}]))
-    >>> body["terms"], body["rows"]
-    ([['s', 'x']], [[0], [-1]])
+    >>> body["kinds"], body["values"], body["rows"]
+    ('s', ['x'], [0, -1])
     """
     index: dict = {}
-    terms: list[list[str]] = []
-    rows = []
+    kinds, values, extra, rows = [], [], {}, []
     for row in result.rows:
-        line = []
         for name in result.variables:
             term = row.get(name)
             if term is None:
-                line.append(-1)
+                rows.append(-1)
                 continue
             at = index.get(term)
             if at is None:
-                at = index[term] = len(terms)
-                terms.append(_term(term))
-            line.append(at)
-        rows.append(line)
-    return {"variables": result.variables, "terms": terms, "rows": rows}
+                at = index[term] = len(values)
+                kind, value, more = _term(term)
+                kinds.append(kind)
+                values.append(value)
+                if more:
+                    extra[str(at)] = more
+            rows.append(at)
+    body = {"variables": result.variables, "kinds": "".join(kinds), "values": values}
+    return {**body, "extra": extra, "rows": rows, "count": len(result.rows)}
 
 
 def decode_result(body: dict) -> QueryResult:
     """Return the SELECT result `encode_result` made plain data of.
 
     >>> result = QueryResult("select", ["a", "b"], [{"a": ox.NamedNode("http://x/")}])
+    >>> result.rows.append({"b": ox.Literal("y", language="en")})
     >>> decode_result(encode_result(result)) == result
     True
     """
+    plain = {"u": ox.NamedNode, "s": ox.Literal, "b": ox.BlankNode}
+    terms = [
+        plain[kind](value) if kind in plain else None
+        for kind, value in zip(body["kinds"], body["values"], strict=True)
+    ]
     datatypes: dict[str, ox.NamedNode] = {}
-    terms = [_from(term, datatypes) for term in body["terms"]]
+    for at, more in body["extra"].items():
+        terms[int(at)] = _tagged(body["kinds"][int(at)], body["values"][int(at)], more, datatypes)
     terms.append(None)  # index -1: the row has no value there
-    names, at = body["variables"], terms.__getitem__
-    rows = []
-    for line in body["rows"]:
+    names, flat, at = body["variables"], body["rows"], terms.__getitem__
+    rows: list[dict] = [{} for _ in range(body["count"])] if not names else []
+    for start in range(0, len(flat), len(names) or 1):
+        line = flat[start : start + len(names)]
         row = dict(zip(names, map(at, line), strict=True))
         rows.append({k: v for k, v in row.items() if v is not None} if -1 in line else row)
     return QueryResult("select", names, rows)
 
 
-def _term(term) -> list[str]:
+def _term(term) -> tuple[str, str, str]:
+    """Return a term's kind, value and its tag or datatype (empty when it has neither)."""
     if isinstance(term, ox.NamedNode):
-        return ["u", term.value]
+        return "u", term.value, ""
     if isinstance(term, ox.BlankNode):
-        return ["b", term.value]
+        return "b", term.value, ""
     if term.language:
-        return ["l", term.value, term.language]
+        return "l", term.value, term.language
     if term.datatype.value == XSD_STRING:
-        return ["s", term.value]
-    return ["d", term.value, term.datatype.value]
+        return "s", term.value, ""
+    return "d", term.value, term.datatype.value
 
 
-def _from(term: list[str], datatypes: dict[str, ox.NamedNode]):
-    kind, value = term[0], term[1]
-    if kind == "u":
-        return ox.NamedNode(value)
-    if kind == "s":
-        return ox.Literal(value)
-    if kind == "b":
-        return ox.BlankNode(value)
+def _tagged(kind: str, value: str, more: str, datatypes: dict[str, ox.NamedNode]) -> ox.Literal:
+    """Return a literal with a language tag (kind l) or a datatype (kind d)."""
     if kind == "l":
-        return ox.Literal(value, language=term[2])
-    datatype = datatypes.get(term[2]) or datatypes.setdefault(term[2], ox.NamedNode(term[2]))
+        return ox.Literal(value, language=more)
+    datatype = datatypes.get(more) or datatypes.setdefault(more, ox.NamedNode(more))
     return ox.Literal(value, datatype=datatype)
