@@ -24,6 +24,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -125,10 +126,10 @@ def _uncollected():
 def fetch(store: GraphStore, found: Key) -> Any | None:
     """Return the kept body for a key, or None when there is none or it cannot be read."""
     try:
-        head, _, body = (folder(store) / found.file()).read_bytes().partition(b"\n")
-        if json.loads(head) != _plain(found):
-            return None
-        return json.loads(body)
+        with (folder(store) / found.file()).open("rb") as lines:
+            if json.loads(lines.readline()) != _plain(found):
+                return None
+            return json.loads(lines.read())
     except FileNotFoundError:
         return None
     except (OSError, ValueError):  # unreadable: computed again and written anew
@@ -266,13 +267,19 @@ def decode_result(body: dict) -> QueryResult:
     for at, more in body["extra"].items():
         terms[int(at)] = _tagged(body["kinds"][int(at)], body["values"][int(at)], more, datatypes)
     terms.append(None)  # index -1: the row has no value there
-    names, flat, at = body["variables"], body["rows"], terms.__getitem__
-    rows: list[dict] = [{} for _ in range(body["count"])] if not names else []
-    for start in range(0, len(flat), len(names) or 1):
-        line = flat[start : start + len(names)]
-        row = dict(zip(names, map(at, line), strict=True))
-        rows.append({k: v for k, v in row.items() if v is not None} if -1 in line else row)
+    names, flat = body["variables"], body["rows"]
+    if not names:
+        return QueryResult("select", [], [{} for _ in range(body["count"])])
+    # column by column, then row dicts zipped in C: a Python loop per row took twice as long
+    columns = [map(terms.__getitem__, flat[i :: len(names)]) for i in range(len(names))]
+    rows = list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+    if -1 in flat:
+        rows = [row if None not in row.values() else _present(row) for row in rows]
     return QueryResult("select", names, rows)
+
+
+def _present(row: dict) -> dict:
+    return {k: v for k, v in row.items() if v is not None}
 
 
 def _term(term) -> tuple[str, str, str]:
