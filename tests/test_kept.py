@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import shutil
@@ -139,20 +140,30 @@ def test_renewal_computes_again_the_reports_people_read(disk, monkeypatch):
     assert not any("GBR" in a.partner for a in renewed[0].adoptions)
 
 
-def test_the_renewal_daemon_follows_each_write(disk):
-    report(disk, full_dataset(disk))
-    daemon = Renewal(disk, every=0.05)
+def wait_for(done, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def renewing(store):
+    """A renewal daemon on `store`, once it has looked at the store (and renewed what was stale)."""
+    daemon = Renewal(store, every=0.05)
     daemon.start()
     try:
-        deadline = time.monotonic() + 120
-        while daemon.seen < 0 and time.monotonic() < deadline:  # it knows what was read
-            time.sleep(0.05)
-        disk.replace({}, drop=[partner_graphs(disk)[0].graph])
-        while daemon.renewed < 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: daemon.seen >= 0)
+        yield daemon
     finally:
         daemon.stop()
         daemon.join(timeout=120)
+
+
+def test_the_renewal_daemon_follows_each_write(disk):
+    report(disk, full_dataset(disk))
+    with renewing(disk) as daemon:
+        disk.replace({}, drop=[partner_graphs(disk)[0].graph])
+        wait_for(lambda: daemon.renewed >= 1)
     assert daemon.renewed == 1
     assert [k.generation for k in kept.entries(disk, "gaps")] == [disk.generation()]
 
@@ -160,14 +171,7 @@ def test_the_renewal_daemon_follows_each_write(disk):
 def test_a_server_starting_after_a_change_renews_what_was_read(disk):
     report(disk, viewer_dataset(disk))
     disk.replace({}, drop=[partner_graphs(disk)[0].graph])  # while no server ran
-    daemon = Renewal(disk, every=0.05)
-    daemon.start()
-    try:
-        deadline = time.monotonic() + 120
-        while daemon.seen < 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        daemon.stop()
-        daemon.join(timeout=120)
+    with renewing(disk) as daemon:
+        pass
     assert daemon.renewed == 1
     assert [k.generation for k in kept.entries(disk, "gaps")] == [disk.generation()]
