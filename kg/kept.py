@@ -130,9 +130,7 @@ def fetch(store: GraphStore, found: Key) -> Any | None:
             if json.loads(lines.readline()) != _plain(found):
                 return None
             return json.loads(lines.read())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):  # unreadable: computed again and written anew
+    except (OSError, ValueError):  # none, or unreadable: computed again and written anew
         return None
 
 
@@ -144,7 +142,7 @@ def entries(store: GraphStore, kind: str) -> list[Key]:
         try:
             with path.open("rb") as lines:
                 digest, *fields = json.loads(lines.readline())
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):  # unreadable: not an answer to renew
             continue
         if digest == code_digest() and len(fields) == 5 and fields[2] == kind:
             generation, day, kind, graphs, params = fields
