@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import tempfile
+import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,10 +136,12 @@ def fetch(store: GraphStore, found: Key) -> Any | None:
     """Return the kept body for a key, or None when there is none or it cannot be read."""
     try:
         with (folder(store) / found.file()).open("rb") as lines:
-            if json.loads(lines.readline()) != _plain(found):
-                return None
-            return json.loads(lines.read())
-    except (OSError, ValueError):  # none, or unreadable: computed again and written anew
+            *head, checksum = json.loads(lines.readline())
+            body = lines.read()
+        if head != _plain(found) or checksum != zlib.crc32(body):
+            return None  # another answer, or damaged since it was written
+        return json.loads(body)
+    except (OSError, ValueError, TypeError):  # none, or unreadable: computed again
         return None
 
 
@@ -149,7 +152,7 @@ def entries(store: GraphStore, kind: str) -> list[Key]:
     for path in sorted(place.glob("*.json")) if place and place.is_dir() else ():
         try:
             with path.open("rb") as lines:
-                digest, *fields = json.loads(lines.readline())
+                digest, *fields, _ = json.loads(lines.readline())
         except (OSError, ValueError, TypeError):  # unreadable: not an answer to renew
             continue
         if digest == code_digest() and len(fields) == 5 and fields[2] == kind:
@@ -170,9 +173,11 @@ def keep(store: GraphStore, found: Key, value: Any) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(json.dumps(_plain(found)) + "\n")  # the key alone on the first line
-            json.dump(value, out, separators=(",", ":"))
+        with os.fdopen(handle, "wb") as out:
+            body = json.dumps(value, separators=(",", ":")).encode()
+            # the key and the body's checksum alone on the first line
+            out.write(json.dumps([*_plain(found), zlib.crc32(body)]).encode() + b"\n")
+            out.write(body)
         os.replace(temporary, place / found.file())
         prune(place, found.prefix)
     except OSError:

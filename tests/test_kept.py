@@ -93,11 +93,20 @@ def test_a_damaged_or_misplaced_file_is_computed_again(disk, store):
     path = kept.folder(disk) / name
     path.write_text('{"key": [')
     assert rows(run(disk, coverage, full_dataset(disk))) == expected
+    head = path.read_bytes().partition(b"\n")[0]
+    for body in (b'{"variables": ["a"]}', b'{"variables": [], "kinds": "u", "values": []}', b"[]"):
+        path.write_bytes(head + b"\n" + body)  # the right key above a body that is not
+        assert rows(run(disk, coverage, full_dataset(disk))) == expected
     run(disk, gaps_, full_dataset(disk))
     other = next(n for n in files(disk) if n != name)
     path.write_bytes((kept.folder(disk) / other).read_bytes())  # another report's answer
     assert rows(run(disk, coverage, full_dataset(disk))) == expected
     assert json.loads(path.read_bytes().partition(b"\n")[0])[3] == "report/coverage"
+    head, _, body = (kept.folder(disk) / other).read_bytes().partition(b"\n")
+    assert b"/nation/" in body  # an answer still well formed, with one partner changed
+    (kept.folder(disk) / other).write_bytes(head + b"\n" + body.replace(b"/nation/", b"/nation/X"))
+    truth = rows(run(store, gaps_, full_dataset(store)))
+    assert rows(run(disk, gaps_, full_dataset(disk))) == truth
 
 
 def test_a_folder_that_cannot_be_written_keeps_nothing_and_still_answers(store_path, store):
