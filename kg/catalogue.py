@@ -262,8 +262,7 @@ def _published(name: str) -> str | None:
 def _stepwise(steps: Callable, select: Select, bound: dict, cap: int) -> QueryResult:
     """Run a report in steps: each simple query through `select` on the viewer's dataset."""
     columns, rows = steps(select, bound)
-    truncated = bool(cap) and len(rows) > cap
-    return QueryResult("select", columns, rows[:cap] if cap else rows, truncated=truncated)
+    return _capped(QueryResult("select", columns, rows), cap)
 
 
 def row_severity(query: Query, row: dict) -> str:

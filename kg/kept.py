@@ -156,7 +156,7 @@ def entries(store: GraphStore, kind: str) -> list[Key]:
         except (OSError, ValueError, TypeError):  # unreadable: not an answer to renew
             continue
         if digest == code_digest() and len(fields) == 5 and fields[2] == kind:
-            generation, day, kind, graphs, params = fields
+            generation, day, _, graphs, params = fields
             found.append(Key(generation, day, kind, tuple(graphs), params))
     return found
 
