@@ -62,7 +62,8 @@ bench: $(TEST_STAMP) system-packages
 
 bench-10m: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py --sizes 10M --repeat 2 --cold 1 --gaps-repeat 1 \
-	  --cap 150 --gaps-cap 300 --parts embedded,explorer --load-seconds 10 --load-requests 400
+	  --cap 150 --gaps-cap 300 --ox-mem-gib 16 --parts embedded,explorer \
+	  --load-seconds 10 --load-requests 400
 
 clean:
 	rm -rf $(VENV) .kg

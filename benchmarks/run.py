@@ -194,7 +194,17 @@ def session(run: dict) -> dict:
 
 
 PARTS = ("embedded", "rdflib", "virtuoso", "explorer", "validation")
-SETTINGS = ("repeat", "cold", "gaps_repeat", "gaps_cold", "cap", "gaps_cap", "rdflib_cap", "parts")
+SETTINGS = (
+    "repeat",
+    "cold",
+    "gaps_repeat",
+    "gaps_cold",
+    "cap",
+    "gaps_cap",
+    "findings_cap",
+    "rdflib_cap",
+    "parts",
+)
 
 
 def options(argv: list[str] | None = None) -> argparse.Namespace:
@@ -207,6 +217,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--gaps-cold", type=int, default=1, help="children for kg gaps")
     p.add_argument("--cap", type=float, default=60.0, help="seconds per report run")
     p.add_argument("--gaps-cap", type=float, default=180.0, help="seconds per kg gaps run")
+    p.add_argument(
+        "--findings-cap",
+        type=float,
+        default=1800.0,
+        help="seconds to compute the findings once after the build (as after a change)",
+    )
     p.add_argument("--rdflib-at", default="100k", help="sizes rdflib's engine runs at")
     p.add_argument("--rdflib-cap", type=float, default=300.0, help="seconds per rdflib report")
     p.add_argument("--rdflib-repeat", type=int, default=1)

@@ -71,7 +71,8 @@ def oxigraph_side(store, dataset, opts: dict, result: dict, save=lambda: None) -
     so a stopped run keeps those it measured.
     """
     gaps_opts = {**opts, "cap": opts["gaps_cap"]}
-    result["findings"] = computed_once(lambda: gap_report(store, dataset), gaps_opts)
+    findings_opts = {**opts, "cap": opts.get("findings_cap", opts["gaps_cap"])}
+    result["findings"] = computed_once(lambda: gap_report(store, dataset), findings_opts)
     log(f"{result['size']}: findings computed and kept {describe(result['findings'])}")
     save()
     result["queries"] = {}

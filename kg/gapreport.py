@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from kg import kept
 from kg.analysis import Adoption, NetworkFindings
 from kg.catalogue import SEVERITIES
 from kg.summaries import Group, Summary
@@ -82,8 +83,30 @@ class GapReport:
 
 
 def plain_report(rep: GapReport) -> dict:
-    """Return a report as plain data that `report_from` turns back into the same report."""
-    return asdict(rep)
+    """Return a report as plain data that `report_from` turns back into the same report.
+
+    Each section's rows are packed (`kept.pack_rows`: each value once, rows as indexes) and
+    its severities are one code per row: at 10M over-classification alone has 2M rows.
+    """
+    body = {k: v for k, v in vars(rep).items() if k not in ("sections", "network", "adoptions")}
+    return {
+        **body,
+        "sections": [_plain_section(s) for s in rep.sections],
+        "network": asdict(rep.network) if rep.network is not None else None,
+        "adoptions": [asdict(a) for a in rep.adoptions],
+    }
+
+
+def _plain_section(section: Section) -> dict:
+    names = list(dict.fromkeys(k for row in section.rows for k in row))  # in the rows' order
+    severities = sorted(set(section.severities))
+    codes = {severity: chr(48 + at) for at, severity in enumerate(severities)}  # "0", "1"...
+    return {
+        **{k: v for k, v in vars(section).items() if k not in ("rows", "severities")},
+        "overview": asdict(section.overview) if section.overview is not None else None,
+        "rows": {"names": names, **kept.pack_rows(names, section.rows)},
+        "severities": {"names": severities, "codes": "".join(map(codes.get, section.severities))},
+    }
 
 
 def report_from(body: dict) -> GapReport:
@@ -112,7 +135,14 @@ def _section(body: dict) -> Section:
     if overview is not None:
         groups = [Group(**g) for g in overview["groups"]]
         overview = Summary(**{**overview, "groups": groups})
-    return Section(**{**body, "overview": overview})
+    rows, severities = body["rows"], body["severities"]
+    named = {chr(48 + at): name for at, name in enumerate(severities["names"])}
+    return Section(
+        **{k: v for k, v in body.items() if k not in ("rows", "severities", "overview")},
+        overview=overview,
+        rows=kept.unpack_rows(rows["names"], rows),
+        severities=list(map(named.__getitem__, severities["codes"])),
+    )
 
 
 def _network(body: dict) -> NetworkFindings:

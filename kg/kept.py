@@ -260,8 +260,7 @@ def encode_result(result: QueryResult) -> dict:
                     extra[str(at)] = more
             rows.append(at)
     body = {"variables": result.variables, "kinds": "".join(kinds), "values": values}
-    packed = base64.b64encode(_little(rows).tobytes()).decode()
-    return {**body, "extra": extra, "rows": packed, "count": len(result.rows)}
+    return {**body, "extra": extra, "rows": _packed(rows), "count": len(result.rows)}
 
 
 def indexes(body: dict) -> array:
@@ -292,16 +291,54 @@ def decode_result(body: dict) -> QueryResult:
     datatypes: dict[str, ox.NamedNode] = {}
     for at, more in body["extra"].items():
         terms[int(at)] = _tagged(body["kinds"][int(at)], body["values"][int(at)], more, datatypes)
-    terms.append(None)  # index -1: the row has no value there
-    names, flat = body["variables"], indexes(body)
+    return QueryResult("select", body["variables"], _rows(body["variables"], terms, body))
+
+
+def pack_rows(names: list[str], rows: list[dict]) -> dict:
+    """Return rows of plain values (dicts by column name) as plain data, each value once.
+
+    Rows are the flat list of value indexes, as in `encode_result`; a name a row lacks is -1.
+
+    >>> body = pack_rows(["a", "b"], [{"a": "x", "b": "y"}, {"b": "x"}])
+    >>> body["values"], indexes(body).tolist(), unpack_rows(["a", "b"], body)
+    (['x', 'y'], [0, 1, -1, 0], [{'a': 'x', 'b': 'y'}, {'b': 'x'}])
+    """
+    index: dict = {}
+    flat = array("i")
+    for row in rows:
+        for name in names:
+            value = row.get(name)
+            if value is None:
+                flat.append(-1)
+                continue
+            at = index.get(value)
+            if at is None:
+                at = index[value] = len(index)
+            flat.append(at)
+    return {"values": list(index), "rows": _packed(flat), "count": len(rows)}
+
+
+def unpack_rows(names: list[str], body: dict) -> list[dict]:
+    """Return the rows `pack_rows` made plain data of."""
+    return _rows(names, list(body["values"]), body)
+
+
+def _packed(flat: array) -> str:
+    return base64.b64encode(_little(flat).tobytes()).decode()
+
+
+def _rows(names: list[str], values: list, body: dict) -> list[dict]:
+    """Return the rows of a packed body as dicts of `values` by their indexes."""
     if not names:
-        return QueryResult("select", [], [{} for _ in range(body["count"])])
+        return [{} for _ in range(body["count"])]
+    values.append(None)  # index -1: the row has no value there
+    flat = indexes(body)
     # column by column, then row dicts zipped in C: a Python loop per row took twice as long
-    columns = [map(terms.__getitem__, flat[i :: len(names)]) for i in range(len(names))]
+    columns = [map(values.__getitem__, flat[i :: len(names)]) for i in range(len(names))]
     rows = list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
     if -1 in flat:
         rows = [row if None not in row.values() else _present(row) for row in rows]
-    return QueryResult("select", names, rows)
+    return rows
 
 
 def _present(row: dict) -> dict:

@@ -157,3 +157,24 @@ def test_a_new_on_disk_store_is_built_in_bulk_with_the_same_content(
     union = {str(t) for g in view.named if g != ONTOLOGY_GRAPH for t in disk.triples(g)}
     assert union <= {str(t) for t in disk.triples(view.default[0])}
     assert disk.count(view.default[0]) == store.count(full_dataset(store).default[0])
+
+
+def test_a_view_built_in_bulk_holds_each_graph_as_it_is_now(tmp_path):
+    from kg.views import materialised
+
+    store = Store(tmp_path / "new", bulk=True)
+    graphs = [f"{GRAPH}g{i}" for i in range(5)]
+    store.replace({g: [triple(f"{g[-2:]}-{j}") for j in range(3)] for g in graphs})
+    store.update(f"INSERT DATA {{ GRAPH <{graphs[0]}> {{ <{A.value}> <{P.value}> 'added' }} }}")
+    store.update(f"DELETE DATA {{ GRAPH <{graphs[1]}> {{ <{A.value}> <{P.value}> 'g1-0' }} }}")
+    store.replace({graphs[2]: [triple("replaced")]})
+    store.replace({}, drop=[graphs[3]])
+    view = materialised(store, graphs).default[0]
+    seen = {t.object.value for t in store.triples(view)}
+    assert seen == {t.object.value for g in graphs for t in store.triples(g)}
+    assert seen == {"g0-0", "g0-1", "g0-2", "added", "g1-1", "g1-2", "replaced", "g4-0"} | {
+        "g4-1",
+        "g4-2",
+    }
+    store.bulk = False
+    assert store.texts([graphs[4]]) == [store.ntriples(graphs[4])]
