@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 import click
 
-from kg.cli import handled, main, open_store, query_runner, settings
+from kg.cli_context import handled, open_store, query_runner, settings
 from kg.errors import KGError
 
 AS_OPTION = click.option(
@@ -35,7 +35,7 @@ PARAM_OPTION = click.option(
 )
 
 
-@main.command()
+@click.command()
 @handled
 def queries() -> None:
     """List the named queries of the catalogue with their parameters."""
@@ -48,7 +48,7 @@ def queries() -> None:
             click.echo(f"    -p {param.name}=<{param.type}>{default}  {param.description}")
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @PARAM_OPTION
 @click.option(
@@ -81,7 +81,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, viewer: str, confirmed_o
     click.echo(render(keep_confirmed(result) if confirmed_only else result, fmt))
 
 
-@main.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -127,7 +127,7 @@ def gaps(
     sys.exit(1 if rep.counts()["violation"] else 0)
 
 
-@main.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -162,7 +162,7 @@ def network(fmt: str, data_type: str | None, viewer: str) -> None:
         )
 
 
-@main.command()
+@click.command()
 @click.argument("kind", type=click.Choice(["coverage", "exchange"]))
 @click.option(
     "--format",
@@ -184,3 +184,6 @@ def matrix(kind: str, fmt: str, viewer: str) -> None:
     dataset = dataset_for(store, settings(), viewer)
     table = coverage(store, dataset) if kind == "coverage" else exchange(load_model(store, dataset))
     click.echo(render(table, fmt), nl=False)
+
+
+COMMANDS = (queries, query, gaps, network, matrix)

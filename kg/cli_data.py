@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from kg.cli import LocalPath, handled, main, open_store, query_runner, settings
+from kg.cli_context import LocalPath, handled, open_store, query_runner, settings
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=LocalPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.option("--as", "viewer", default=None, help="Run as this user (default: everything).")
@@ -29,7 +29,7 @@ def sparql(file: Path, fmt: str, viewer: str | None) -> None:
     click.echo(render(result, fmt))
 
 
-@main.command()
+@click.command()
 @click.option("--debug", is_flag=True, help="Reload on change, show tracebacks.")
 @handled
 def serve(debug: bool) -> None:
@@ -42,7 +42,8 @@ def serve(debug: bool) -> None:
     from kg.worker import isolation, isolation_warning
 
     app = create_app(settings())
-    channel = open_channel(app.extensions["kg"].store, settings())
+    group = click.get_current_context().find_root().command  # the `kg` group
+    channel = open_channel(app.extensions["kg"].store, settings(), group)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so the channel is closed
     if not settings()["store"].startswith("sparql+"):
         click.echo(
@@ -63,7 +64,7 @@ def serve(debug: bool) -> None:
         channel.close()
 
 
-@main.command()
+@click.command()
 @click.option("--tail", type=int, default=0, help="Show only the last N events.")
 @click.option("--action", default=None, help="Only events of this action (e.g. submit, deny).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
@@ -84,3 +85,6 @@ def audit(tail: int, action: str | None, as_json: bool) -> None:
                 f"{event.time}  {event.action:9} {event.who:14} {event.result:9} "
                 f"{event.graph}{version}  {event.detail}"
             )
+
+
+COMMANDS = (sparql, serve, audit)

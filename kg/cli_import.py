@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from kg.cli import LocalPath, content, handled, main, open_store
+from kg.cli_context import LocalPath, content, handled, open_store
 from kg.errors import KGError
 
 
-@main.group("import")
+@click.group("import")
 def import_group() -> None:
     """Import space objects from a catalogue file you have (nothing is fetched)."""
 
@@ -159,3 +159,6 @@ def _current(path: Path | None, partner: str, context):
     if path is not None:
         return from_file(path, partner, context)
     return from_store(open_store(), partner, context.catalogue.partners[partner])
+
+
+COMMANDS = (import_group,)

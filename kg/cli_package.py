@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import LocalPath, handled, main, open_store, settings
+from kg.cli_context import LocalPath, handled, open_store, settings
 from kg.errors import KGError
 
 TRUST = click.option(
@@ -20,7 +20,7 @@ TRUST = click.option(
 )
 
 
-@main.group()
+@click.group()
 def package() -> None:
     """Release packages: the graphs one viewer may see, signed, labelled, re-imported whole."""
 
@@ -221,3 +221,6 @@ def _imported(path: Path, manifest, outcome) -> None:
         click.echo(f"  dropped {graph}")
     for partner in outcome.kept:
         click.echo(f"  {partner}: kept as it is here (--keep-local)")
+
+
+COMMANDS = (package,)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kg.channel import STREAMS, Channel, delegate, socket_path
-from kg.cli import SERVED, Served, main
+from kg.cli_context import SERVED, Served
 from kg.dataset import GraphStore
 from kg.settings import PATH_SETTINGS, Settings
 
@@ -43,15 +43,17 @@ def absolute(settings: Settings) -> Settings:
     return Settings(values)
 
 
-def open_channel(store: GraphStore, settings: Settings) -> Channel:
-    """Start serving command-line clients of this store on its channel."""
+def open_channel(store: GraphStore, settings: Settings, group: click.Group) -> Channel:
+    """Start serving command-line clients of this store on its channel with the `kg` group."""
     path = socket_path(absolute(settings)["store"])
     return Channel(
-        path, lambda request, out, err: run_for_client(store, settings, request, out, err)
+        path, lambda request, out, err: run_for_client(store, settings, group, request, out, err)
     ).start()
 
 
-def run_for_client(store: GraphStore, own: Settings, request: dict, out, err) -> int:
+def run_for_client(
+    store: GraphStore, own: Settings, group: click.Group, request: dict, out, err
+) -> int:
     """Run one client's command here, on the server's store, writing to the client."""
     argv = request.get("argv")
     if argv == ["--version-check"]:
@@ -66,16 +68,16 @@ def run_for_client(store: GraphStore, own: Settings, request: dict, out, err) ->
     streams = STREAMS.set((out, err))
     served = SERVED.set(Served(store, client, str(request.get("cwd") or "/")))
     try:
-        return _invoke([str(a) for a in argv or []])
+        return _invoke(group, [str(a) for a in argv or []])
     finally:
         SERVED.reset(served)
         STREAMS.reset(streams)
 
 
-def _invoke(argv: list[str]) -> int:
+def _invoke(group: click.Group, argv: list[str]) -> int:
     """Run the `kg` group on `argv` and return its exit status, as the console would."""
     try:
-        result = main.main(args=argv, prog_name="kg", standalone_mode=False)
+        result = group.main(args=argv, prog_name="kg", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)

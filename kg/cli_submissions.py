@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import LocalPath, content, handled, main, open_store, settings
+from kg.cli_context import LocalPath, content, handled, open_store, settings
 from kg.errors import KGError
 
 CONFIRM = click.option(
@@ -63,7 +63,7 @@ def _report(partner: str, outcome, verb: str) -> None:
     click.echo(diff_text(list(outcome.changes)))
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=LocalPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partner", help="Check the capabilities are this partner's own.")
 @click.option(
@@ -89,7 +89,7 @@ def validate(file: Path, partner: str | None, fmt: str) -> None:
     sys.exit(0 if report.conforms else 1)
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=LocalPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partner", required=True, help="The partner whose data FILE is.")
 @click.option(
@@ -132,7 +132,7 @@ def submit(file: Path, partner: str, mode: str, confirm: bool, user: str) -> Non
     _report(partner, outcome, mode)
 
 
-@main.command()
+@click.command()
 @click.argument("partner")
 @click.argument("capabilities", nargs=-1, required=True)
 @USER
@@ -154,7 +154,7 @@ def withdraw(partner: str, capabilities: tuple[str, ...], user: str) -> None:
     _report(partner, outcome, "withdrawal")
 
 
-@main.command()
+@click.command()
 @click.argument("partner")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @handled
@@ -179,7 +179,7 @@ def history(partner: str, as_json: bool) -> None:
         )
 
 
-@main.command()
+@click.command()
 @click.argument("partner")
 @click.argument("versions", nargs=-1, type=int)
 @handled
@@ -195,7 +195,7 @@ def diff(partner: str, versions: tuple[int, ...]) -> None:
     click.echo(diff_text(changes))
 
 
-@main.command()
+@click.command()
 @click.argument("partner")
 @click.argument("version", type=int)
 @CONFIRM
@@ -222,7 +222,7 @@ def rollback(partner: str, version: int, confirm: bool, user: str) -> None:
     _report(partner, outcome, "rollback")
 
 
-@main.command()
+@click.command()
 @click.argument("file", type=LocalPath(dir_okay=False, path_type=Path))
 @handled
 def template(file: Path) -> None:
@@ -242,3 +242,6 @@ def template(file: Path) -> None:
         lists = store_lists(store, viewer_dataset(store)) or content_lists(root)
     levels = root / "ontology" / "vocab" / "classification.ttl"
     click.echo(f"wrote {write_template(file, levels, lists)}")
+
+
+COMMANDS = (validate, submit, withdraw, history, diff, rollback, template)

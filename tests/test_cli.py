@@ -78,7 +78,7 @@ def test_every_file_argument_is_read_where_the_user_typed_the_command():
     """Commands handed to a running server resolve relative paths against the user's cwd."""
     import click
 
-    from kg.cli import LocalPath
+    from kg.cli_context import LocalPath
 
     def params(command, path=()):
         for param in command.params:

@@ -6,6 +6,7 @@ import ast
 import inspect
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from kg.dataset import GraphStore
@@ -72,3 +73,29 @@ def test_one_factory_chooses_the_store_from_the_setting(tmp_path):
     assert isinstance(remote, RemoteStore)
     embedded = open_configured(Settings({"store": str(tmp_path / "store")}))
     assert isinstance(embedded, Store) and embedded.path == tmp_path / "store"
+
+
+def module_imports() -> nx.DiGraph:
+    """Return which kg module imports which, at the top or inside functions, as a graph."""
+    names = {
+        ".".join(p.relative_to(KG.parent).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in KG.rglob("*.py")
+    }
+    graph = nx.DiGraph()
+    for name, path in names.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg"):
+                targets = [f"{node.module}.{a.name}" for a in node.names]
+                targets = [t if t in names else node.module for t in targets]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            graph.add_edges_from((name, t) for t in targets if t in names and t != name)
+    return graph
+
+
+def test_no_kg_module_imports_itself_through_others():
+    graph = module_imports()
+    assert graph.number_of_edges() > 200 and "kg.web.dashboard" in graph
+    assert not list(nx.simple_cycles(graph)), "import circles"

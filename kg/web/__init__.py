@@ -44,6 +44,7 @@ def blueprints() -> list:
     from kg.web import (
         auth,
         capabilities,
+        dashboard,
         editor,
         endpoint,
         errors,
@@ -67,6 +68,7 @@ def blueprints() -> list:
 
     return [
         pages.bp,
+        dashboard.bp,
         auth.bp,
         errors.bp,
         graphstore.bp,

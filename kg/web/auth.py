@@ -113,7 +113,7 @@ def signin():
         if user:
             session.clear()
             session["user"] = user.name
-            return redirect(local_target(request.args.get("next")) or url_for("pages.home"))
+            return redirect(local_target(request.args.get("next")) or url_for("dashboard.home"))
         error = "That token is not valid."
     return render_template("signin.html", error=error), (401 if error else 200)
 
@@ -122,4 +122,4 @@ def signin():
 def signout():
     """Sign out: back to the public view."""
     session.clear()
-    return redirect(url_for("pages.home"))
+    return redirect(url_for("dashboard.home"))

@@ -135,10 +135,3 @@ def kept_today(
     if stamp is None:
         return compute()
     return app_cache().get((stamp, dt.date.today(), scope, name, params), compute, keep)
-
-
-def kept(name: str, params: Hashable, compute: Callable[[], Any]) -> Any:
-    """Return `compute()` over the request's dataset, kept until the store changes."""
-    from kg.web.auth import current_dataset
-
-    return kept_today(current_dataset(), name, params, compute)

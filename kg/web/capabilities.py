@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from kg.namespaces import ID
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, local, paged, select
 from kg.web.provenance import graph_versions
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("capabilities", __name__)
 

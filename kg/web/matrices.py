@@ -10,9 +10,9 @@ from kg import matrices as mx
 from kg.analysis import load_model
 from kg.codes import known
 from kg.web.auth import current_dataset
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("matrices", __name__)
 KINDS = ("coverage", "exchange")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, select
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("missionareas", __name__)
 

@@ -13,10 +13,11 @@ from kg.analysis.levels import NAMES
 from kg.analysis.model import short
 from kg.catalogue import Param, check
 from kg.web.auth import current_dataset
-from kg.web.cache import kept
-from kg.web.pages import PROVIDERS, answer, api_route, select
+from kg.web.dashboard import PROVIDERS
+from kg.web.pages import answer, api_route, select
 from kg.web.reports import options, values_of
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("network", __name__)
 WIDTH, HEIGHT, MARGIN = 760, 520, 48

@@ -7,10 +7,10 @@ from flask import Blueprint, abort, request
 from kg.errors import KGError
 from kg.namespaces import ID
 from kg.web.auth import current_user
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, select
 from kg.web.provenance import disclosed, may_manage
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("partners", __name__)
 

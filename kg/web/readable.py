@@ -10,9 +10,9 @@ from kg.errors import KGError
 from kg.labels import labels
 from kg.summaries import rows_of, title
 from kg.web.auth import current_dataset
-from kg.web.cache import kept
 from kg.web.pages import paged
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 COLUMNS_SHOWN = 5  # columns a report table shows at first, beside the finding itself
 

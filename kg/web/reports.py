@@ -26,10 +26,10 @@ from kg.results import plain, render
 from kg.sparql import QueryResult
 from kg.summaries import summarise, title
 from kg.web.auth import current_dataset
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, local, select, wants_json
 from kg.web.readable import readable, tops
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("reports", __name__)
 

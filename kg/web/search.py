@@ -6,9 +6,9 @@ from flask import Blueprint, request
 
 from kg.search import facets, search
 from kg.web.auth import current_dataset
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, paged
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("search", __name__)
 

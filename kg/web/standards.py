@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from kg.namespaces import ID
-from kg.web.cache import kept
 from kg.web.pages import answer, api_route, iri, paged, select
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("standards", __name__)
 

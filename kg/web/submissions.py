@@ -18,9 +18,9 @@ from kg.submissions.history import last_version
 from kg.submissions.read import CONTEXT_FILE, format_of
 from kg.web.auditing import audit
 from kg.web.auth import current_dataset, current_user, require_user
-from kg.web.cache import kept
 from kg.web.pending import Upload, pending
 from kg.web.state import state
+from kg.web.viewer_cache import kept
 
 bp = Blueprint("submissions", __name__)
 MODES = ("replace", "merge")
