@@ -6,8 +6,10 @@ import contextlib
 from collections import Counter
 from dataclasses import astuple
 
+import pyshacl.helper
 import pytest
 import rdflib
+from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib.namespace import SH
 
 from kg.rdfterms import graph_of
@@ -49,6 +51,7 @@ def as_written(context, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(querycache, "_replan", lambda node, bound: None)
         patch.setattr(querycache, "bulk", lambda graph: contextlib.nullcontext())
+        patch.setattr(pyshacl.helper, "SPARQLQueryHelperCls", SPARQLQueryHelper)
         patch.setitem(context.__dict__, "shape_parts", [context.shapes])
         querycache._prepared.cache_clear()
         try:
@@ -69,6 +72,7 @@ def test_fast_path_gives_the_findings_of_the_shapes_as_written(context, merged, 
         context.__dict__, "shape_parts", plan.parts(plan.targeted(context.shapes), 2)
     )
     after = check(merged, context, "GBR")
+    assert pyshacl.helper.get_query_helper_cls() is plan.PreparedQueryHelper
     assert len(before.findings) > 40 and not before.conforms
     assert findings(after) == findings(before)
     assert after.conforms == before.conforms
@@ -78,7 +82,9 @@ def test_a_failed_worker_s_share_is_validated_here(context, merged, monkeypatch)
     monkeypatch.setitem(
         context.__dict__, "shape_parts", plan.parts(plan.targeted(context.shapes), 2)
     )
+    checked = plan._checked_text.cache_info().hits
     alone = check(merged, context, "GBR")
+    assert plan._checked_text.cache_info().hits > checked  # each text is checked once
     monkeypatch.setattr(shacl, "PARALLEL_FROM", 0)
     monkeypatch.setattr(shacl, "_child", lambda *args: shacl.os._exit(3))
     assert findings(check(merged, context, "GBR")) == findings(alone)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 
+import pyshacl.helper as helper_module
 import rdflib
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib.collection import Collection
@@ -102,42 +103,44 @@ def statements(graph: rdflib.Graph) -> list[tuple]:
     return [(s, p, o) for s in set(graph.subjects()) for p, o in graph.predicate_objects(s)]
 
 
-_check_text = SPARQLQueryHelper.check_invalid_sparql
-
-
 @functools.lru_cache(maxsize=1024)
 def _checked_text(helper: type, text: str, value: bool, extra: tuple) -> bool:
-    return _check_text(helper, text, True if value else None, set(extra))
+    """pySHACL's check of a constraint's text, whose outcome depends on the text alone."""
+    return SPARQLQueryHelper.check_invalid_sparql(helper, text, True if value else None, set(extra))
 
 
-def _check_once(self, sparql_text, valuenode=None, extravars=None):
-    """pySHACL's check of a constraint's text, done once per text (it raises on bad text)."""
-    return _checked_text(
-        type(self), sparql_text, valuenode is not None, tuple(sorted(extravars or ()))
-    )
-
-
-_pre_bind = SPARQLQueryHelper.pre_bind_variables
 _MARK = rdflib.URIRef("urn:kg:focus-node")
 
 
-def _pre_bind_once(self, thisnode, valuenode=None, extravars=None):
-    """pySHACL's query text and initial bindings for a focus node, the text made once."""
-    if valuenode is not None or extravars:
-        return _pre_bind(self, thisnode, valuenode, extravars)
-    if "_kg_bound" not in self.__dict__:
-        bindings, text = _pre_bind(self, _MARK, None, None)
-        self._kg_bound = (
-            text,
-            {k: v for k, v in bindings.items() if v is not _MARK},
-            [k for k, v in bindings.items() if v is _MARK],
+class PreparedQueryHelper(SPARQLQueryHelper):
+    """pySHACL's query helper, which checks and prepares each constraint's text once."""
+
+    def check_invalid_sparql(self, sparql_text, valuenode=None, extravars=None):
+        """Check a constraint's text once per text (pySHACL raises on bad text)."""
+        return _checked_text(
+            type(self), sparql_text, valuenode is not None, tuple(sorted(extravars or ()))
         )
-    text, fixed, focus = self._kg_bound
-    return {**fixed, **dict.fromkeys(focus, thisnode)}, text
+
+    def pre_bind_variables(self, thisnode, valuenode=None, extravars=None):
+        """Return the query text and initial bindings for a focus node, the text made once."""
+        if valuenode is not None or extravars:
+            return super().pre_bind_variables(thisnode, valuenode, extravars)
+        if "_kg_bound" not in self.__dict__:
+            bindings, text = super().pre_bind_variables(_MARK, None, None)
+            self._kg_bound = (
+                text,
+                {k: v for k, v in bindings.items() if v is not _MARK},
+                [k for k, v in bindings.items() if v is _MARK],
+            )
+        text, fixed, focus = self._kg_bound
+        return {**fixed, **dict.fromkeys(focus, thisnode)}, text
 
 
 def install() -> None:
-    """Make rdflib reuse parsed queries and pySHACL prepare each query text once (idempotent)."""
+    """Make rdflib reuse parsed queries and pySHACL prepare each query text once (idempotent).
+
+    pySHACL makes its query helpers from the class its `get_query_helper_cls()` finds in
+    `pyshacl.helper`; the subclass above is put there. Nothing of pySHACL's own changes.
+    """
     querycache.install()
-    SPARQLQueryHelper.check_invalid_sparql = _check_once
-    SPARQLQueryHelper.pre_bind_variables = _pre_bind_once
+    helper_module.SPARQLQueryHelperCls = PreparedQueryHelper
