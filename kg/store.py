@@ -216,7 +216,7 @@ class Store:
                 encoded[id(triples)] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             data = encoded[id(triples)] or b""
             texts[target] = None if b"_:" in data else data
-            if b"_:" in data:
+            if texts[target] is None:
                 self._ox.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
             elif data:
                 batch.append((data, graph.value))
