@@ -144,15 +144,26 @@ def virtuoso_target(size: str, run: dict) -> tuple[str, str, str, str]:
     return name, size, measured, "recorded" if "p50" in gaps else "MISSED (whole report failed)"
 
 
+def computed(q: dict) -> float | None:
+    """Return the embedded store's warm p50 for a report computed, not read back.
+
+    Runs before kept findings computed every time, so their one figure stands for both.
+
+    >>> computed({"oxigraph": {"p50": 0.01}, "oxigraph_computed": {"p50": 2.0}})
+    2.0
+    """
+    return warm(q.get("oxigraph_computed") or q.get("oxigraph", {}))
+
+
 def rdflib_ratio(run: dict) -> tuple[float | None, str]:
-    """Return rdflib / embedded over the summed warm p50 of the reports both answered.
+    """Return rdflib / embedded over the summed warm p50 of the reports both computed.
 
     A report rdflib answered only as its steps (it fails on the .rq) counts, and is named.
     """
     ox_sum = rdf_sum = 0.0
     capped, left, steps = [], [], []
     for name, q in run.get("queries", {}).items():
-        rdf, mine = q.get("rdflib") or {}, warm(q.get("oxigraph", {}))
+        rdf, mine = q.get("rdflib") or {}, computed(q)
         if mine is None or ("p50" not in rdf and "over_cap" not in rdf):
             left.append(name)
             continue
@@ -175,8 +186,8 @@ def rdflib_ratio(run: dict) -> tuple[float | None, str]:
 
 
 def ratio(q: dict) -> str:
-    """Return one report's rdflib / embedded ratio ('> N' when rdflib hit its cap)."""
-    rdf, mine = q.get("rdflib") or {}, warm(q.get("oxigraph", {}))
+    """Return one report's rdflib / embedded ratio, both computed ('> N': rdflib hit its cap)."""
+    rdf, mine = q.get("rdflib") or {}, computed(q)
     if mine is None or not mine:
         return "-"
     if "over_cap" in rdf:
@@ -234,9 +245,9 @@ def build_table(runs: dict[str, dict]) -> list[str]:
 def report_table(run: dict) -> list[str]:
     """Return one size's table: every report cold and warm, rdflib and Virtuoso beside."""
     lines = [
-        "| report | rows | cold p50 s | warm p50 s | warm p95 s | rdflib p50 s | rdflib / "
-        "embedded | Virtuoso p50 s |",
-        "|---|---|---|---|---|---|---|---|",
+        "| report | rows | cold p50 s | warm p50 s | warm p95 s | computed p50 s | rdflib p50 s "
+        "| rdflib / embedded computed | Virtuoso p50 s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, q in sorted(run.get("queries", {}).items()):
         mine = q.get("oxigraph", {})
@@ -246,7 +257,9 @@ def report_table(run: dict) -> list[str]:
             f"| {name} | {mine.get('value', '-')} "
             f"| {at(cold, mine.get('load')) if cold else short(mine)} "
             f"| {at((mine.get('warm') or {}).get('p50'), None) if 'p50' in mine else short(mine)} "
-            f"| {at(p95, None)} | {rdflib_seconds(q.get('rdflib'))} "
+            f"| {at(p95, None)} "
+            f"| {seconds(q['oxigraph_computed']) if q.get('oxigraph_computed') else '-'} "
+            f"| {rdflib_seconds(q.get('rdflib'))} "
             f"| {ratio(q)} | {seconds(q.get('virtuoso')) if q.get('virtuoso') else '-'} |"
         )
     gaps, remote = run.get("gaps", {}), (run.get("virtuoso") or {}).get("gaps")
@@ -255,7 +268,7 @@ def report_table(run: dict) -> list[str]:
         f"| **whole kg gaps** | {gaps.get('value', '-')} chars "
         f"| {at(cold, gaps.get('load')) if cold else short(gaps)} "
         f"| {at((gaps.get('warm') or {}).get('p50'), None) if 'p50' in gaps else short(gaps)} "
-        "| - | - | - "
+        "| - | - | - | - "
         f"| {seconds(remote) if remote else '-'} |"
     )
     return lines
@@ -332,7 +345,7 @@ def render(facts: dict, runs: list[dict]) -> str:
         lines += ["", f"## Reports at {size}", "", *report_table(run)]
         times, note = rdflib_ratio(run)
         if times is not None:
-            lines += ["", f"rdflib / embedded, summed warm p50 of the reports both ran: {note}"]
+            lines += ["", f"rdflib / embedded, summed p50 of the reports both computed: {note}"]
     lines += ["", "## Explorer under load and submissions", "", *explorer_table(by)]
     lines += ["", "## Why a target is missed, and the next step", ""]
     lines += [f"- **{k}**: {v}" for k, v in NOTES.items()]
