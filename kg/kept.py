@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import zlib
 from array import array
 from collections.abc import Callable
@@ -100,15 +101,46 @@ def through(
     found = key(store, dataset, kind, params)
     if found is None:
         return compute()
-    with _uncollected():
-        body = fetch(store, found)
-        if body is not None:
-            return decode(body)
-    value = compute()
-    if store.generation() == found.generation:
+    with _computing(store, found) as first:
         with _uncollected():
-            keep(store, found, encode(value))
-    return value
+            body = fetch(store, found)  # kept before, or by the computation just waited for
+            if body is not None:
+                return decode(body)
+        if not first:
+            return compute()  # the other computation kept nothing: compute it here
+        value = compute()
+        if store.generation() == found.generation:
+            with _uncollected():
+                keep(store, found, encode(value))
+        return value
+
+
+_RUNNING: dict[tuple[str, str], threading.Event] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _computing(store: GraphStore, found: Key):
+    """Let one thread at a time compute an answer; the others wait for it, then read it.
+
+    After a change the renewal (kg/renewal.py) and the first readers ask for the same
+    answers: computing each once, not once per asker, frees the cores sooner. Yields
+    whether this thread is the one to compute (else it waited for the one that was).
+    """
+    ident = (str(store.path), found.file())
+    with _RUNNING_LOCK:
+        running = _RUNNING.get(ident)
+        if running is None:
+            _RUNNING[ident] = threading.Event()
+    if running is not None:
+        running.wait()
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.pop(ident).set()
 
 
 @contextlib.contextmanager

@@ -184,3 +184,26 @@ def test_a_server_starting_after_a_change_renews_what_was_read(disk):
         pass
     assert daemon.renewed == 1
     assert [k.generation for k in kept.entries(disk, "gaps")] == [disk.generation()]
+
+
+def test_an_answer_asked_for_twice_at_once_is_computed_once(disk):
+    import threading
+
+    dataset, calls = full_dataset(disk), []
+
+    def compute():
+        calls.append(threading.get_ident())
+        time.sleep(0.5)  # long enough for the second asker to arrive while this runs
+        return {"answer": len(calls)}
+
+    def ask(into: list) -> None:
+        into.append(kept.through(disk, dataset, "test/once", {}, compute, dict, dict))
+
+    answers: list = []
+    askers = [threading.Thread(target=ask, args=(answers,)) for _ in range(3)]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join(30)
+    assert len(calls) == 1 and answers == [{"answer": 1}] * 3
+    assert not kept._RUNNING  # nothing left waiting
