@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from kg.dataset import GraphStore
 from kg.errors import KGError
 from kg.settings import SETTINGS, Settings
 
-log = logging.getLogger("kg")
 ARGV: contextvars.ContextVar = contextvars.ContextVar("kg_argv", default=None)
 SERVED: contextvars.ContextVar = contextvars.ContextVar("kg_served", default=None)
 
