@@ -273,26 +273,16 @@ def encode_result(result: QueryResult) -> dict:
     >>> body["kinds"], body["values"], indexes(body)
     ('s', ['x'], array('i', [0, -1]))
     """
-    index: dict = {}
-    rows = array("i")
+    packed = pack_rows(result.variables, result.rows)  # its values: the distinct terms
     kinds, values, extra = [], [], {}
-    for row in result.rows:
-        for name in result.variables:
-            term = row.get(name)
-            if term is None:
-                rows.append(-1)
-                continue
-            at = index.get(term)
-            if at is None:
-                at = index[term] = len(values)
-                kind, value, more = _term(term)
-                kinds.append(kind)
-                values.append(value)
-                if more:
-                    extra[str(at)] = more
-            rows.append(at)
+    for at, term in enumerate(packed["values"]):
+        kind, value, more = _term(term)
+        kinds.append(kind)
+        values.append(value)
+        if more:
+            extra[str(at)] = more
     body = {"variables": result.variables, "kinds": "".join(kinds), "values": values}
-    return {**body, "extra": extra, "rows": _packed(rows), "count": len(result.rows)}
+    return {**body, "extra": extra, "rows": packed["rows"], "count": packed["count"]}
 
 
 def indexes(body: dict) -> array:
