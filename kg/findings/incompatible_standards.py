@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.findings.inputs import (
-    USES,
     Select,
     Standards,
     after,
@@ -21,6 +20,9 @@ from kg.findings.inputs import (
     integer,
     literal,
     load_standards,
+)
+from kg.findings.inputs import (
+    uses as standards_used,
 )
 
 COLUMNS = [
@@ -52,7 +54,7 @@ def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
     coalition = values.get("_coalition")
     members = coalition_counts(select, coalition)
     uses: dict[str, dict[str, set[Use]]] = {}
-    for row in select(USES):
+    for row in standards_used(select):
         if coalition is not None and row["partner"].value not in members:
             continue
         standard = row["standard"].value

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.findings.inputs import MEMBERSHIPS, Select, after, grouped, is_string, literal
-from kg.namespaces import PREFIXES, sparql_prefixes
+from kg.findings.inputs import MEMBERSHIPS, Select, after, grouped, is_string, literal, objects
+from kg.namespaces import CSIG, PREFIXES, sparql_prefixes
 
 HEAD = sparql_prefixes(("csig", "dissem", "skos"))
 NOFORN = PREFIXES["dissem"] + "NOFORN"
@@ -42,20 +42,6 @@ SELECT DISTINCT ?capability ?marking ?dataType WHERE {{
 }}"""
     for where in (CLASSIFIED, CONTROLLED)
 ]
-CONSUMED = (
-    HEAD
-    + """
-SELECT ?capability ?dataType WHERE {
-  ?capability csig:consumes ?interface . ?interface csig:dataType ?dataType .
-}"""
-)
-CAPABILITIES = (
-    HEAD
-    + """
-SELECT ?capability ?partner ?area WHERE {
-  ?capability csig:providedBy ?partner ; csig:missionArea ?area .
-}"""
-)
 RELEASES = (
     HEAD
     + """
@@ -153,10 +139,11 @@ def load(select: Select) -> Inputs:
                 label = literal(after(row["level"].value, "/classification/"))
             noforn = "dissem" in row and row["dissem"].value == NOFORN
             markings.setdefault(row["marking"].value, set()).add((noforn, label))
-    capabilities: dict[str, list[tuple[str, str]]] = {}
-    for row in select(CAPABILITIES):
-        place = (row["partner"].value, row["area"].value)
-        capabilities.setdefault(row["capability"].value, []).append(place)
+    partners = objects(select, CSIG + "providedBy")
+    capabilities = {  # `?capability csig:providedBy ?partner ; csig:missionArea ?area`
+        capability.value: [(p.value, a.value) for p in partners.get(capability, ()) for a in areas]
+        for capability, areas in objects(select, CSIG + "missionArea").items()
+    }
     return Inputs(
         _frozen(markings),
         _frozen(_sets(select, RELEASES, "marking", "to")),
@@ -212,11 +199,16 @@ def _produced(select: Select, inputs: Inputs) -> set[tuple[str, str, str]]:
 def _consumers(select: Select, inputs: Inputs) -> dict[tuple, dict[str, frozenset[str]]]:
     """Return the consuming capabilities' names by (data type, top area) and partner."""
     found: dict[tuple, dict[str, set[str]]] = {}
-    for row in select(CONSUMED):
-        data_type = row["dataType"].value
+    types = objects(select, CSIG + "dataType")
+    consumed = (  # `?capability csig:consumes ?interface . ?interface csig:dataType ?dataType`
+        (capability.value, data_type.value)
+        for capability, interfaces in objects(select, CSIG + "consumes").items()
+        for interface in interfaces
+        for data_type in types.get(interface, ())
+    )
+    for capability, data_type in consumed:
         if data_type not in inputs.requirements:
             continue
-        capability = row["capability"].value
         name = after(capability, "/capability/")
         for partner, area in inputs.capabilities.get(capability, ()):
             for top in inputs.tops.get(area, ()):

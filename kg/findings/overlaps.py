@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import product
 
-from kg.findings.inputs import ANY_BROADER, CODES, Select, after, integer, literal
-from kg.namespaces import sparql_prefixes
+from kg.findings.inputs import (
+    ANY_BROADER,
+    CODES,
+    Select,
+    after,
+    alive,
+    described,
+    integer,
+    literal,
+    objects,
+    subjects,
+)
+from kg.namespaces import CSIG
 
-HEAD = sparql_prefixes(("csig", "status", "skos"))
 COLUMNS = [
     "missionArea",
     "kind",
@@ -23,30 +34,6 @@ COLUMNS = [
     "assessment",
     "explanation",
 ]
-# Capabilities in service that no constellation stands for, as the report groups them.
-ALIVE = """?capability csig:status ?status .
-  FILTER(?status NOT IN (status:retired, status:cancelled))
-  FILTER NOT EXISTS { ?capability csig:memberOf ?constellation }
-  FILTER NOT EXISTS { ?group csig:hasMember ?capability }"""
-PLACED = (
-    HEAD
-    + f"""
-SELECT DISTINCT ?capability ?missionArea ?kind ?orbit ?partner WHERE {{
-  ?capability csig:missionArea ?missionArea ; csig:kind ?kind ; csig:orbitRegime ?orbit ;
-              csig:providedBy ?partner .
-  {ALIVE}
-}}"""
-)
-# What capabilities produce, in which standard; only those PLACED found count, so the
-# filters of ALIVE are not asked again (they doubled this query's time at 1M).
-PRODUCED = (
-    HEAD
-    + """
-SELECT DISTINCT ?capability ?dataType ?standard WHERE {
-  ?capability csig:produces ?interface .
-  ?interface csig:dataType ?dataType ; csig:standard ?standard .
-}"""
-)
 SHARED = "redundancy (resilience)"
 
 
@@ -92,23 +79,55 @@ def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
     return COLUMNS, out
 
 
+def placed(select: Select) -> set[tuple]:
+    """Return (capability, area, kind, orbit, partner) of capabilities in service that no
+    constellation stands for: the distinct solutions of
+    `?capability csig:missionArea ?missionArea ; csig:kind ?kind ; csig:orbitRegime ?orbit ;
+    csig:providedBy ?partner ; csig:status ?status .
+    FILTER(?status NOT IN (status:retired, status:cancelled))
+    FILTER NOT EXISTS { ?capability csig:memberOf ?constellation }
+    FILTER NOT EXISTS { ?group csig:hasMember ?capability }`, joined from scans."""
+    kinds, orbits = objects(select, CSIG + "kind"), objects(select, CSIG + "orbitRegime")
+    partners, times = objects(select, CSIG + "providedBy"), alive(select)
+    members, grouped = subjects(select, CSIG + "hasMember"), objects(select, CSIG + "memberOf")
+    out = set()
+    for capability, areas in objects(select, CSIG + "missionArea").items():
+        if capability in grouped or capability in members or not times(capability):
+            continue
+        places = (areas, kinds.get(capability, ()), orbits.get(capability, ()))
+        places += (partners.get(capability, ()),)
+        out.update((capability, *place) for place in product(*places))
+    return out
+
+
+def produced(select: Select) -> set[tuple]:
+    """Return (capability, data type, standard) for what capabilities produce: the distinct
+    solutions of `?capability csig:produces ?interface .
+    ?interface csig:dataType ?dataType ; csig:standard ?standard`."""
+    describe = described(select)
+    return {
+        (capability, row["dataType"], row["standard"])
+        for capability, interfaces in objects(select, CSIG + "produces").items()
+        for interface in interfaces
+        for row in describe(interface)
+    }
+
+
 def _groups(select: Select, codes: dict[str, set[str]]) -> dict[tuple, Group]:
     """Return the groups by (area, kind, orbit), with the products of their capabilities."""
     groups: dict[tuple, Group] = {}
-    placed: dict[str, list[tuple[Group, str]]] = defaultdict(list)
-    for row in select(PLACED):
-        key = (row["missionArea"], row["kind"], row["orbit"])
+    placed_as: dict[str, list[tuple[Group, str]]] = defaultdict(list)
+    for capability, area, kind, orbit, partner in placed(select):
+        key = (area, kind, orbit)
         group = groups.get(key) or groups.setdefault(key, Group(key))
-        capability, partner = row["capability"].value, row["partner"].value
-        group.partners.add(partner)
-        if partner in codes:
-            group.coded.add(partner)
-            group.capabilities.add(capability)
-        placed[capability].append((group, partner))
-    for row in select(PRODUCED):
-        product = (row["dataType"], row["standard"])
-        for group, partner in placed.get(row["capability"].value, ()):
-            group.products[product].add(partner)
+        group.partners.add(partner.value)
+        if partner.value in codes:
+            group.coded.add(partner.value)
+            group.capabilities.add(capability.value)
+        placed_as[capability.value].append((group, partner.value))
+    for capability, data_type, standard in produced(select):
+        for group, partner in placed_as.get(capability.value, ()):
+            group.products[(data_type, standard)].add(partner)
     return groups
 
 

@@ -12,19 +12,30 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from kg.findings.inputs import Select, after, integer, is_string, literal
-from kg.namespaces import sparql_prefixes
+from kg.findings.inputs import Select, after, integer, is_string, literal, objects
+from kg.namespaces import CSIG, PREFIXES, sparql_prefixes
 
+SKOS = PREFIXES["skos"]
 COLUMNS = ["capability", "partner", "statusAsOf", "ageDays", "explanation"]
-DATED = (
-    sparql_prefixes(("csig", "skos"))
-    + """
-SELECT ?capability ?partner ?statusAsOf ?code WHERE {
-  ?capability a csig:Capability ; csig:providedBy ?partner .
-  OPTIONAL { ?capability csig:statusAsOf ?statusAsOf }
-  ?partner skos:notation ?code .
-}"""
-)
+TYPED = sparql_prefixes(("csig",)) + "SELECT ?capability WHERE { ?capability a csig:Capability }"
+
+
+def dated(select: Select) -> list[dict]:
+    """Return the capabilities, their partners' codes and status dates: the solutions of
+    `?capability a csig:Capability ; csig:providedBy ?partner .
+    OPTIONAL { ?capability csig:statusAsOf ?statusAsOf } ?partner skos:notation ?code`,
+    joined from scans (kg/findings/inputs.py)."""
+    partners, codes = objects(select, CSIG + "providedBy"), objects(select, SKOS + "notation")
+    since = objects(select, CSIG + "statusAsOf")
+    out = []
+    for row in select(TYPED):
+        capability = row["capability"]
+        for partner in partners.get(capability, ()):
+            for when in since.get(capability) or [None]:
+                head = {"capability": capability, "partner": partner}
+                head |= {} if when is None else {"statusAsOf": when}
+                out.extend(head | {"code": code} for code in codes.get(partner, ()))
+    return out
 
 
 def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
@@ -34,7 +45,7 @@ def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
     today = as_of.value if as_of is not None else _now()
     today_day = day_number(today)
     out = []
-    for row in select(DATED):
+    for row in dated(select):
         if wanted is not None and row["partner"] != wanted:
             continue
         since = row.get("statusAsOf")
