@@ -10,6 +10,7 @@ explorer runs as `python -m kg serve` in a subprocess, hit by concurrent clients
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import summary  # noqa: E402
+from timing import BEFORE_FORK, summary  # noqa: E402
 
 from kg.content import Content, read_files  # noqa: E402
 from kg.namespaces import ID  # noqa: E402
@@ -34,6 +35,33 @@ from kg.store import Store  # noqa: E402
 from kg.submissions import Context, ranks  # noqa: E402
 from kg.submissions.accept import accept  # noqa: E402
 from kg.submissions.report import Report  # noqa: E402
+
+
+class PerProcessStore:
+    """The on-disk store at `path`, opened by each process that uses it, as a `Store`.
+
+    A child forked while its parent has the store open copies RocksDB's locks in whatever
+    state the parent's threads held them at that instant: a 1M run hung at its first fork,
+    both threads of the child waiting on a block-cache lock no thread of the child held. So
+    the parent closes it before each fork (`timing.forked`), and each process, the child
+    included, opens it again when it next uses it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._store: Store | None = None
+        BEFORE_FORK.add(self)
+
+    def __getattr__(self, name: str):
+        if self._store is None:
+            self._store = Store(self.path)
+        return getattr(self._store, name)
+
+    def close(self) -> None:
+        """Close this process's handle (the next use opens the store again)."""
+        if self._store is not None:
+            self._store = None
+            gc.collect()
 
 
 def build_public(store: Store, content: Content) -> int:

@@ -52,11 +52,10 @@ def machine() -> dict:
 
 def build(size: str, folder: Path, opts: dict, result: dict):
     """Generate and build the store for `size` with its views; reopen it with cold caches."""
-    from load import build_store
+    from load import PerProcessStore, build_store
     from synth import generate, parse_size
 
     from kg.access import full_dataset, viewer_dataset
-    from kg.store import Store
 
     start = time.perf_counter()
     generate(parse_size(size), folder / "partners")
@@ -89,10 +88,12 @@ def build(size: str, folder: Path, opts: dict, result: dict):
         f"{size}: {triples} triples in {build_s:.1f}s, views included ({loaded:.1f}s + "
         f"views {build_s - loaded:.1f}s): {triples / build_s:,.0f} triples/s (load {load()})"
     )
-    if disk:  # a new process would open the store like this: caches empty
+    dataset = full_dataset(store)
+    if disk:  # each process opens the store as a new one would: caches empty
         del store
-        store = Store(path)
-    return store, full_dataset(store)
+        store = PerProcessStore(path)
+        store.close()
+    return store, dataset
 
 
 def every_tenth(size: str):
@@ -111,9 +112,6 @@ def one_size(size: str, opts: dict, out: Path) -> None:
     from load import peak_rss_mib
     from sides import oxigraph_side, query_texts, rdflib_side, virtuoso_side
     from validation import validation
-
-    from kg.access import full_dataset
-    from kg.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{size}-", dir=opts["scratch"]))
     result: dict = {
@@ -140,10 +138,8 @@ def one_size(size: str, opts: dict, out: Path) -> None:
         elif part == "virtuoso":
             virtuoso_side(folder, opts, result, lambda: save(result, out))
         elif part == "explorer" and store.path:
-            path, store = store.path, None  # close it: the server opens it
-            load_test(path, folder, opts, result)
-            store = Store(path)
-            dataset = full_dataset(store)
+            store.close()  # the server opens it
+            load_test(store.path, folder, opts, result)
         elif part == "validation":
             validation(store, folder, opts, result)
         save(result, out)

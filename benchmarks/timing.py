@@ -18,7 +18,11 @@ import signal
 import statistics
 import sys
 import time
+import weakref
 from pathlib import Path
+
+# What must be closed before a fork: on-disk stores (load.PerProcessStore) register here.
+BEFORE_FORK: weakref.WeakSet = weakref.WeakSet()
 
 
 def log(message: str) -> None:
@@ -88,6 +92,8 @@ def cold_warm(fn, opts: dict, repeat: int | None = None, children: int | None = 
 
 def forked(fn, repeat: int, opts: dict) -> dict:
     """Run `timed(fn)` in a forked child limited in memory (--ox-mem-gib) and time (the cap)."""
+    for held in list(BEFORE_FORK):
+        held.close()  # a fork must not copy an open store's locks: the child opens its own
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:

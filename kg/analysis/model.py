@@ -166,7 +166,7 @@ def _value(term) -> str | None:
 
 
 def _interface(row: dict, role: str | None, capability) -> Interface:
-    """Return the interface of a row of INTERFACES or SIDES, with its role and capability."""
+    """Return the interface of a row of INTERFACES or of `sides`, with its role and capability."""
     assumed = row.get("assumed")
     return Interface(
         capability.value,
@@ -180,7 +180,7 @@ def _interface(row: dict, role: str | None, capability) -> Interface:
 
 
 def shared_interfaces(select: Select) -> list[Interface]:
-    """Return the interfaces INTERFACES gives, from the shared SIDES rows: one per role of the
+    """Return the interfaces INTERFACES gives, from the shared `sides` rows: one per role of the
     interface (or none) and per constellation of the capability (or none), as its OPTIONALs
     give them."""
     roles = load_standards(select).interface_roles

@@ -8,7 +8,7 @@ role"), the rule their `.rq` files state in SPARQL.
 The large inputs (what capabilities produce, consume and use, and where they stand) are read
 as one scan per predicate (`objects`) and joined in Python. On the embedded store a joined
 query looks each row up in the on-disk indexes while a scan reads them in order: at 1M the
-joined SIDES query took 5.0 s and USES 4.4 s, the scans both are made of 2.5 s together.
+joined queries `sides` and `uses` stand for took 5.0 s and 4.4 s, the scans they share 2.5 s.
 """
 
 from __future__ import annotations
