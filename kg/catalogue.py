@@ -249,8 +249,13 @@ def _capped(result: QueryResult, row_cap: int) -> QueryResult:
 def reader(
     store: GraphStore, dataset: Dataset, shared: Shared | None = None, runner: Callable = run_query
 ) -> Select:
-    """Return how steps read a viewer's dataset: each query through `runner`, unbound."""
-    return Select(lambda text: runner(store, text, dataset, None, 0).rows, shared)
+    """Return how steps read a viewer's dataset: each query through `runner`, unbound.
+
+    The large inputs are read as scans joined in Python, but from a remote store as joined
+    queries; `store` None (a runner of its own, as rdflib's in the benchmarks) reads scans.
+    """
+    scans = store is None or store.embedded
+    return Select(lambda text: runner(store, text, dataset, None, 0).rows, shared, scans)
 
 
 def _published(name: str) -> str | None:

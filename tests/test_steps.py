@@ -18,7 +18,7 @@ from benchmarks import engines
 from benchmarks import virtuoso as virtuoso_server
 from kg import catalogue
 from kg.analysis import load_model
-from kg.findings import STEPS
+from kg.findings import STEPS, over_classification, overlaps, stale_data
 from kg.findings.inputs import STANDARD_ROLES, Select, Shared, sides, uses
 from kg.gaps import keep_confirmed
 from kg.namespaces import GRAPH, sparql_prefixes
@@ -320,57 +320,67 @@ def test_the_model_read_with_the_reports_keeps_roles_members_and_assumptions(fre
     assert len(found) == 5 and sum(i.assumed for i in found) == 1  # 2 roles x 2 constellations
 
 
-# The joined queries `sides` and `uses` stand for (kg/findings/inputs.py): the scans they are
-# joined from in Python give the same solutions, duplicates and unbound values included.
-SIDES = (
-    sparql_prefixes(("csig", "status"))
-    + """
-SELECT ?capability ?partner ?direction ?interface ?dataType ?standard ?assumed WHERE {
-  ?capability ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
-  VALUES ?direction { csig:produces csig:consumes }
-  ?interface csig:dataType ?dataType ; csig:standard ?standard .
-  FILTER(?status NOT IN (status:retired, status:cancelled))
-  OPTIONAL { ?interface csig:assumed ?assumed }
-}"""
-)
-USES = (
-    sparql_prefixes(("csig",))
-    + """
-SELECT DISTINCT ?capability ?partner ?interface ?dataType ?standard ?assumed WHERE {
-  ?capability csig:hasInterface|csig:produces|csig:consumes ?interface ;
-              csig:providedBy ?partner .
-  ?interface csig:dataType ?dataType ; csig:standard ?standard .
-  OPTIONAL { ?interface csig:assumed ?assumed }
-}"""
-)
-# What the bundled data lacks: two statuses (one retired), two partners, an interface with two
-# data types and two assumed values, one linked twice (hasInterface and produces), a blank
-# interface, a literal status, and an interface with no standard.
+# What the bundled data lacks: two statuses (one retired, one a literal), two partners, an
+# interface with two data types and two assumed values, one linked twice (hasInterface and
+# produces), a blank interface, one with no standard, a member of a constellation, two dates.
 LINKS = """
 @prefix csig: <https://w3id.org/csig/ont#> .
 @prefix status: <https://w3id.org/csig/status/> .
 @prefix dt: <https://w3id.org/csig/datatype/> .
+@prefix ma: <https://w3id.org/csig/missionarea/> .
 @prefix std: <https://w3id.org/csig/id/standard/> .
 @prefix nat: <https://w3id.org/csig/id/nation/> .
 @prefix cap: <https://w3id.org/csig/id/capability/> .
-cap:link-a csig:providedBy nat:USA, nat:GBR ; csig:status status:operational, status:retired,
-    "operational" ; csig:produces cap:link-a-o, [ csig:dataType dt:ORB ; csig:standard std:X ] ;
+cap:link-a a csig:Capability ; csig:providedBy nat:USA, nat:GBR ;
+    csig:status status:operational, status:retired, "operational" ;
+    csig:missionArea ma:SDA, ma:PNT ; csig:kind cap:kind-a ; csig:orbitRegime cap:leo ;
+    csig:statusAsOf "2024-01-01", "2024-02-01" ;
+    csig:produces cap:link-a-o, [ csig:dataType dt:ORB ; csig:standard std:X ] ;
     csig:hasInterface cap:link-a-o ; csig:consumes cap:link-a-i, cap:link-a-none .
 cap:link-a-o csig:dataType dt:ORB, dt:TLE ; csig:standard std:Y ; csig:assumed true, "1" .
 cap:link-a-i csig:dataType dt:ORB ; csig:standard std:X .
 cap:link-a-none csig:dataType dt:ORB .
-cap:link-b csig:providedBy nat:FRA ; csig:status status:cancelled ; csig:produces cap:link-a-i .
-cap:link-c csig:providedBy nat:FRA ; csig:produces cap:link-a-i .
+cap:link-b a csig:Capability ; csig:providedBy nat:FRA ; csig:status status:cancelled ;
+    csig:missionArea ma:SDA ; csig:kind cap:kind-a ; csig:orbitRegime cap:leo ;
+    csig:produces cap:link-a-i .
+cap:link-c csig:providedBy nat:FRA ; csig:status status:operational ; csig:memberOf cap:link-a ;
+    csig:missionArea ma:SDA ; csig:kind cap:kind-a ; csig:orbitRegime cap:leo ;
+    csig:produces cap:link-a-i .
 """
+# The inputs a store other than the embedded one reads as joined queries (kg/findings).
+INPUTS = {
+    "sides": sides,
+    "uses": uses,
+    "overlaps.placed": overlaps.placed,
+    "overlaps.produced": overlaps.produced,
+    "stale-data.dated": stale_data.dated,
+    "over-classification.placements": over_classification.placements,
+    "over-classification.consumed": over_classification.consumed,
+}
+
+
+def multiset(rows) -> Counter:
+    """Return rows (dicts or tuples of terms) as a multiset."""
+    return Counter(frozenset(row.items()) if isinstance(row, dict) else row for row in rows)
 
 
 @pytest.mark.parametrize("edges", [False, True])
-@pytest.mark.parametrize("read, text", [(sides, SIDES), (uses, USES)])
-def test_the_scans_joined_give_the_joined_query(fresh_store, edges, read, text):
-    dataset = (
-        with_graph(fresh_store, "links", LINKS) if edges else engines.dataset_of(fresh_store, "all")
-    )
-    ask = Select(lambda query: run_query(fresh_store, query, dataset, None, 0).rows)
-    joined = Counter(frozenset(row.items()) for row in ask(text))
-    assert Counter(frozenset(row.items()) for row in read(ask)) == joined
+@pytest.mark.parametrize("name", INPUTS)
+def test_an_input_joined_from_scans_is_its_joined_query(fresh_store, edges, name):
+    if edges:
+        dataset = with_graph(fresh_store, "links", LINKS)
+    else:
+        dataset = engines.dataset_of(fresh_store, "all")
+
+    def ask(scans: bool) -> Select:
+        return Select(lambda text: run_query(fresh_store, text, dataset, None, 0).rows, None, scans)
+
+    joined = multiset(INPUTS[name](ask(False)))
+    assert multiset(INPUTS[name](ask(True))) == joined
     assert len(joined) > 3
+
+
+def test_a_remote_store_reads_the_joined_queries_and_the_embedded_one_scans(fresh_store):
+    here = "http://127.0.0.1:9/"  # never asked: only the kind of store matters
+    remote = RemoteStore(f"sparql+{here}query|{here}update|{here}data")
+    assert catalogue.reader(fresh_store, None).scans and not catalogue.reader(remote, None).scans

@@ -5,10 +5,13 @@ aside, shared with kg/compatibility.py), so every engine answers it quickly; the
 the answers in Python by the rule of docs/analysis.md ("Comparing standards: relation and
 role"), the rule their `.rq` files state in SPARQL.
 
-The large inputs (what capabilities produce, consume and use, and where they stand) are read
-as one scan per predicate (`objects`) and joined in Python. On the embedded store a joined
-query looks each row up in the on-disk indexes while a scan reads them in order: at 1M the
-joined queries `sides` and `uses` stand for took 5.0 s and 4.4 s, the scans they share 2.5 s.
+The large inputs (what capabilities produce, consume and use, and where they stand) are read,
+on the embedded store, as one scan per predicate (`objects`) joined in Python: there a joined
+query looks each row up in the on-disk indexes while a scan reads them in order (at 1M the
+joined SIDES and USES took 5.0 s and 4.4 s, the scans they share 2.5 s). A remote store
+answers the joined query (`Select.scans` false): Virtuoso joins well, and the scans would
+carry three times the rows over HTTP (at 1M two reports took twice as long from scans).
+Both ways give the same rows (tests/test_steps.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,29 @@ PRODUCES, CONSUMES = ox.NamedNode(CSIG + "produces"), ox.NamedNode(CSIG + "consu
 HAS_INTERFACE = ox.NamedNode(CSIG + "hasInterface")
 ENDED = frozenset(ox.NamedNode(PREFIXES["status"] + s) for s in ("retired", "cancelled"))
 HEAD = sparql_prefixes(("csig", "status", "skos", "rdfs"))
+# The joined queries the large inputs stand for, as a store other than the embedded one reads
+# them (its joins beat moving every scanned row over HTTP).
+SIDES = (
+    HEAD
+    + """
+SELECT ?capability ?partner ?direction ?interface ?dataType ?standard ?assumed WHERE {
+  ?capability ?direction ?interface ; csig:providedBy ?partner ; csig:status ?status .
+  VALUES ?direction { csig:produces csig:consumes }
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  FILTER(?status NOT IN (status:retired, status:cancelled))
+  OPTIONAL { ?interface csig:assumed ?assumed }
+}"""
+)
+USES = (
+    HEAD
+    + """
+SELECT DISTINCT ?capability ?partner ?interface ?dataType ?standard ?assumed WHERE {
+  ?capability csig:hasInterface|csig:produces|csig:consumes ?interface ;
+              csig:providedBy ?partner .
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+  OPTIONAL { ?interface csig:assumed ?assumed }
+}"""
+)
 INTERFACE_ROLES = (
     HEAD + "SELECT DISTINCT ?interface ?role WHERE { ?interface csig:interfaceRole ?role }"
 )
@@ -114,9 +140,12 @@ class Shared:
 class Select:
     """How a stepwise report reads the viewer's dataset: calling it runs one query."""
 
-    def __init__(self, run: Callable[[str], list[dict]], shared: Shared | None = None):
+    def __init__(
+        self, run: Callable[[str], list[dict]], shared: Shared | None = None, scans: bool = True
+    ):
         self.run = run
         self.shared = shared if shared is not None else Shared()
+        self.scans = scans  # large inputs as scans joined in Python, else as joined queries
 
     def __call__(self, text: str) -> list[dict]:
         """Return the rows of one query."""
@@ -274,7 +303,7 @@ def sides(select: Select) -> list[dict]:
     FILTER(?status NOT IN (status:retired, status:cancelled))
     OPTIONAL { ?interface csig:assumed ?assumed }`.
     """
-    return select.once("sides", lambda: _sides(select))
+    return select.once("sides", lambda: _sides(select) if select.scans else select(SIDES))
 
 
 def _sides(select: Select) -> list[dict]:
@@ -299,7 +328,7 @@ def uses(select: Select) -> list[dict]:
     `?capability csig:hasInterface|csig:produces|csig:consumes ?interface ;
     csig:providedBy ?partner . ?interface csig:dataType ?dataType ; csig:standard ?standard .
     OPTIONAL { ?interface csig:assumed ?assumed }`."""
-    return select.once("uses", lambda: _uses(select))
+    return select.once("uses", lambda: _uses(select) if select.scans else select(USES))
 
 
 def _uses(select: Select) -> list[dict]:

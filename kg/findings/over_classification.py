@@ -42,6 +42,20 @@ SELECT DISTINCT ?capability ?marking ?dataType WHERE {{
 }}"""
     for where in (CLASSIFIED, CONTROLLED)
 ]
+CONSUMED = (
+    HEAD
+    + """
+SELECT ?capability ?dataType WHERE {
+  ?capability csig:consumes ?interface . ?interface csig:dataType ?dataType .
+}"""
+)
+CAPABILITIES = (
+    HEAD
+    + """
+SELECT ?capability ?partner ?area WHERE {
+  ?capability csig:providedBy ?partner ; csig:missionArea ?area .
+}"""
+)
 RELEASES = (
     HEAD
     + """
@@ -139,11 +153,9 @@ def load(select: Select) -> Inputs:
                 label = literal(after(row["level"].value, "/classification/"))
             noforn = "dissem" in row and row["dissem"].value == NOFORN
             markings.setdefault(row["marking"].value, set()).add((noforn, label))
-    partners = objects(select, CSIG + "providedBy")
-    capabilities = {  # `?capability csig:providedBy ?partner ; csig:missionArea ?area`
-        capability.value: [(p.value, a.value) for p in partners.get(capability, ()) for a in areas]
-        for capability, areas in objects(select, CSIG + "missionArea").items()
-    }
+    capabilities: dict[str, list[tuple[str, str]]] = {}
+    for capability, partner, area in placements(select):
+        capabilities.setdefault(capability, []).append((partner, area))
     return Inputs(
         _frozen(markings),
         _frozen(_sets(select, RELEASES, "marking", "to")),
@@ -156,6 +168,35 @@ def load(select: Select) -> Inputs:
             for data_type, codes in _sets(select, CODES, "dataType", "code").items()
         },
     )
+
+
+def placements(select: Select) -> list[tuple[str, str, str]]:
+    """Return (capability, partner, area) IRIs: the solutions of CAPABILITIES (on the
+    embedded store joined from scans, kg/findings/inputs.py)."""
+    if not select.scans:
+        names = ("capability", "partner", "area")
+        return [tuple(row[n].value for n in names) for row in select(CAPABILITIES)]
+    partners = objects(select, CSIG + "providedBy")
+    return [
+        (capability.value, partner.value, area.value)
+        for capability, areas in objects(select, CSIG + "missionArea").items()
+        for partner in partners.get(capability, ())
+        for area in areas
+    ]
+
+
+def consumed(select: Select) -> list[tuple[str, str]]:
+    """Return (capability, data type) IRIs: the solutions of CONSUMED (joined from scans on
+    the embedded store)."""
+    if not select.scans:
+        return [(row["capability"].value, row["dataType"].value) for row in select(CONSUMED)]
+    types = objects(select, CSIG + "dataType")
+    return [
+        (capability.value, data_type.value)
+        for capability, interfaces in objects(select, CSIG + "consumes").items()
+        for interface in interfaces
+        for data_type in types.get(interface, ())
+    ]
 
 
 def _sets(select: Select, text: str, key: str, value: str) -> dict[str, set[str]]:
@@ -199,14 +240,7 @@ def _produced(select: Select, inputs: Inputs) -> set[tuple[str, str, str]]:
 def _consumers(select: Select, inputs: Inputs) -> dict[tuple, dict[str, frozenset[str]]]:
     """Return the consuming capabilities' names by (data type, top area) and partner."""
     found: dict[tuple, dict[str, set[str]]] = {}
-    types = objects(select, CSIG + "dataType")
-    consumed = (  # `?capability csig:consumes ?interface . ?interface csig:dataType ?dataType`
-        (capability.value, data_type.value)
-        for capability, interfaces in objects(select, CSIG + "consumes").items()
-        for interface in interfaces
-        for data_type in types.get(interface, ())
-    )
-    for capability, data_type in consumed:
+    for capability, data_type in consumed(select):
         if data_type not in inputs.requirements:
             continue
         name = after(capability, "/capability/")

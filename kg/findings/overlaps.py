@@ -23,7 +23,7 @@ from kg.findings.inputs import (
     objects,
     subjects,
 )
-from kg.namespaces import CSIG
+from kg.namespaces import CSIG, sparql_prefixes
 
 COLUMNS = [
     "missionArea",
@@ -34,6 +34,31 @@ COLUMNS = [
     "assessment",
     "explanation",
 ]
+HEAD = sparql_prefixes(("csig", "status", "skos"))
+# Capabilities in service that no constellation stands for, as the report groups them.
+ALIVE = """?capability csig:status ?status .
+  FILTER(?status NOT IN (status:retired, status:cancelled))
+  FILTER NOT EXISTS { ?capability csig:memberOf ?constellation }
+  FILTER NOT EXISTS { ?group csig:hasMember ?capability }"""
+PLACED = (
+    HEAD
+    + f"""
+SELECT DISTINCT ?capability ?missionArea ?kind ?orbit ?partner WHERE {{
+  ?capability csig:missionArea ?missionArea ; csig:kind ?kind ; csig:orbitRegime ?orbit ;
+              csig:providedBy ?partner .
+  {ALIVE}
+}}"""
+)
+# What capabilities produce, in which standard; only those PLACED found count, so the
+# filters of ALIVE are not asked again (they doubled this query's time at 1M).
+PRODUCED = (
+    HEAD
+    + """
+SELECT DISTINCT ?capability ?dataType ?standard WHERE {
+  ?capability csig:produces ?interface .
+  ?interface csig:dataType ?dataType ; csig:standard ?standard .
+}"""
+)
 SHARED = "redundancy (resilience)"
 
 
@@ -81,12 +106,11 @@ def rows(select: Select, values: dict) -> tuple[list[str], list[dict]]:
 
 def placed(select: Select) -> set[tuple]:
     """Return (capability, area, kind, orbit, partner) of capabilities in service that no
-    constellation stands for: the distinct solutions of
-    `?capability csig:missionArea ?missionArea ; csig:kind ?kind ; csig:orbitRegime ?orbit ;
-    csig:providedBy ?partner ; csig:status ?status .
-    FILTER(?status NOT IN (status:retired, status:cancelled))
-    FILTER NOT EXISTS { ?capability csig:memberOf ?constellation }
-    FILTER NOT EXISTS { ?group csig:hasMember ?capability }`, joined from scans."""
+    constellation stands for: the solutions of PLACED (on the embedded store joined from
+    scans, kg/findings/inputs.py)."""
+    if not select.scans:
+        names = ("capability", "missionArea", "kind", "orbit", "partner")
+        return {tuple(row[n] for n in names) for row in select(PLACED)}
     kinds, orbits = objects(select, CSIG + "kind"), objects(select, CSIG + "orbitRegime")
     partners, times = objects(select, CSIG + "providedBy"), alive(select)
     members, grouped = subjects(select, CSIG + "hasMember"), objects(select, CSIG + "memberOf")
@@ -101,9 +125,10 @@ def placed(select: Select) -> set[tuple]:
 
 
 def produced(select: Select) -> set[tuple]:
-    """Return (capability, data type, standard) for what capabilities produce: the distinct
-    solutions of `?capability csig:produces ?interface .
-    ?interface csig:dataType ?dataType ; csig:standard ?standard`."""
+    """Return (capability, data type, standard) for what capabilities produce: the solutions
+    of PRODUCED (on the embedded store joined from scans)."""
+    if not select.scans:
+        return {(r["capability"], r["dataType"], r["standard"]) for r in select(PRODUCED)}
     describe = described(select)
     return {
         (capability, row["dataType"], row["standard"])

@@ -17,14 +17,23 @@ from kg.namespaces import CSIG, PREFIXES, sparql_prefixes
 
 SKOS = PREFIXES["skos"]
 COLUMNS = ["capability", "partner", "statusAsOf", "ageDays", "explanation"]
+DATED = (
+    sparql_prefixes(("csig", "skos"))
+    + """
+SELECT ?capability ?partner ?statusAsOf ?code WHERE {
+  ?capability a csig:Capability ; csig:providedBy ?partner .
+  OPTIONAL { ?capability csig:statusAsOf ?statusAsOf }
+  ?partner skos:notation ?code .
+}"""
+)
 TYPED = sparql_prefixes(("csig",)) + "SELECT ?capability WHERE { ?capability a csig:Capability }"
 
 
 def dated(select: Select) -> list[dict]:
     """Return the capabilities, their partners' codes and status dates: the solutions of
-    `?capability a csig:Capability ; csig:providedBy ?partner .
-    OPTIONAL { ?capability csig:statusAsOf ?statusAsOf } ?partner skos:notation ?code`,
-    joined from scans (kg/findings/inputs.py)."""
+    DATED (on the embedded store joined from scans, kg/findings/inputs.py)."""
+    if not select.scans:
+        return select(DATED)
     partners, codes = objects(select, CSIG + "providedBy"), objects(select, SKOS + "notation")
     since = objects(select, CSIG + "statusAsOf")
     out = []
